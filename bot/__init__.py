@@ -1,0 +1,1 @@
+"""The gateway application: channels, consoles, booking store, settings and the CLI."""

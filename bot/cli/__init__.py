@@ -1,0 +1,1 @@
+"""The ``hotline`` command line. Each module holds one group of commands."""

@@ -1,0 +1,42 @@
+"""The ``hotline`` entry point: registers every command group."""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+
+from bot.cli import converse, db, engine, nlu, serve
+from bot.settings import get_settings
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    help="三期女职工维权助手 / labour-rights hotline assistant",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.command()(converse.ask)
+app.command()(converse.chat)
+app.command()(serve.serve)
+app.command()(engine.actions)
+app.add_typer(engine.app, name="engine")
+app.add_typer(nlu.app, name="nlu")
+app.add_typer(db.app, name="db")
+
+
+def _register_optional_groups() -> None:
+    """Groups whose modules live beside this one (knowledge check, rights calculators)."""
+    try:
+        from bot.cli import rights
+    except ImportError:
+        return
+    app.add_typer(rights.app, name="rights", help="权益计算：产假、哺乳、保护期、津贴、时效、补偿。")
+
+
+_register_optional_groups()
+
+
+def main() -> None:
+    logging.basicConfig(level=get_settings().log_level, format="%(levelname)s %(name)s: %(message)s")
+    app()

@@ -1,0 +1,82 @@
+"""Write the engine's endpoints and credentials files from the application settings.
+
+Why generated: the tracker store (SQLite file or PostgreSQL) and lock store (in-memory or
+Redis) follow ``DATABASE_URL`` / ``REDIS_URL``, so one set of settings drives every process.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import yaml
+
+from bot.settings import Settings
+
+__all__ = ["endpoints_config", "credentials_config", "write_engine_config"]
+
+
+def _tracker_store(settings: Settings) -> dict[str, Any]:
+    if not settings.database_url:
+        return {"type": "SQL", "dialect": "sqlite", "db": str(settings.rasa_tracker_db)}
+    url = urlsplit(settings.database_url)
+    if not url.scheme.startswith("postgresql"):
+        raise ValueError(f"unsupported DATABASE_URL scheme for the tracker store: {url.scheme}")
+    store: dict[str, Any] = {
+        "type": "SQL",
+        "dialect": "postgresql",
+        "url": url.hostname or "127.0.0.1",
+        "port": url.port or 5432,
+        "db": url.path.lstrip("/") or "postgres",
+    }
+    if url.username:
+        store["username"] = unquote(url.username)
+    if url.password:
+        store["password"] = unquote(url.password)
+    return store
+
+
+def _lock_store(settings: Settings) -> dict[str, Any] | None:
+    if not settings.redis_url:
+        return None  # Rasa's in-memory lock store: correct for one engine process
+    url = urlsplit(settings.redis_url)
+    store: dict[str, Any] = {
+        "type": "redis",
+        "url": url.hostname or "127.0.0.1",
+        "port": url.port or 6379,
+        "db": int(url.path.lstrip("/") or 0),
+        "key_prefix": "hotline",
+    }
+    if url.password:
+        store["password"] = unquote(url.password)
+    return store
+
+
+def endpoints_config(settings: Settings) -> dict[str, Any]:
+    config: dict[str, Any] = {
+        "action_endpoint": {
+            "url": settings.action_server_url,
+            # Send the domain to the action server only for actions that ask for it.
+            "enable_selective_domain": True,
+        },
+        "tracker_store": _tracker_store(settings),
+    }
+    lock_store = _lock_store(settings)
+    if lock_store:
+        config["lock_store"] = lock_store
+    return config
+
+
+def credentials_config() -> dict[str, Any]:
+    return {"rest": None}
+
+
+def write_engine_config(settings: Settings) -> tuple[Path, Path]:
+    """Write ``var/endpoints.yml`` and ``var/credentials.yml``; return their paths."""
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    endpoints = settings.var_dir / "endpoints.yml"
+    credentials = settings.var_dir / "credentials.yml"
+    endpoints.write_text(yaml.safe_dump(endpoints_config(settings), allow_unicode=True))
+    credentials.write_text(yaml.safe_dump(credentials_config()))
+    return endpoints, credentials

@@ -1,0 +1,120 @@
+"""Train the Rasa model only when its inputs changed.
+
+The model file is named after a fingerprint of every input (domain, NLU data, rules,
+stories, pipeline config, dictionary, engine requirements), so an unchanged checkout reuses
+the model it already has and a changed one can never run a stale model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+from pathlib import Path
+
+from bot.settings import PROJECT_ROOT
+
+__all__ = [
+    "DATA_PATHS",
+    "DOMAIN_PATH",
+    "CONFIG_PATH",
+    "fingerprint",
+    "model_path",
+    "train_command",
+    "ensure_model",
+    "EngineSetupError",
+]
+
+DOMAIN_PATH = PROJECT_ROOT / "flows" / "domain"
+DATA_PATHS = (
+    PROJECT_ROOT / "nlu" / "data",
+    PROJECT_ROOT / "flows" / "rules",
+    PROJECT_ROOT / "flows" / "stories",
+)
+CONFIG_PATH = PROJECT_ROOT / "nlu" / "config.yml"
+EXTRA_INPUTS = (
+    PROJECT_ROOT / "nlu" / "dictionary",
+    PROJECT_ROOT / "requirements" / "engine.txt",
+)
+ENGINE_VENV = PROJECT_ROOT / ".venv-rasa"
+MISALIGNED = "Misaligned entity annotation"
+
+
+class EngineSetupError(RuntimeError):
+    """The engine cannot be set up (no Python 3.10, training failed, …)."""
+
+
+def _input_files() -> list[Path]:
+    files: list[Path] = []
+    for root in (DOMAIN_PATH, *DATA_PATHS, CONFIG_PATH, *EXTRA_INPUTS):
+        if root.is_file():
+            files.append(root)
+        elif root.is_dir():
+            files.extend(p for p in root.rglob("*") if p.is_file() and p.suffix != ".pyc")
+    return sorted(files)
+
+
+def fingerprint() -> str:
+    """A short hash of the training inputs' paths and contents."""
+    digest = hashlib.sha256()
+    for path in _input_files():
+        digest.update(str(path.relative_to(PROJECT_ROOT)).encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
+def model_path(model_dir: Path) -> Path:
+    return model_dir / f"hotline-{fingerprint()}.tar.gz"
+
+
+def rasa_executable() -> Path:
+    return ENGINE_VENV / "bin" / "rasa"
+
+
+def train_command(model_dir: Path) -> list[str]:
+    """The ``rasa train`` invocation for the project's split layout."""
+    return [
+        str(rasa_executable()),
+        "train",
+        "--domain",
+        str(DOMAIN_PATH),
+        "--data",
+        *(str(p) for p in DATA_PATHS if p.exists()),
+        "--config",
+        str(CONFIG_PATH),
+        "--out",
+        str(model_dir),
+        "--fixed-model-name",
+        model_path(model_dir).name.removesuffix(".tar.gz"),
+    ]
+
+
+def ensure_model(model_dir: Path, *, force: bool = False) -> tuple[Path, bool]:
+    """Return the model for the current inputs, training it first if needed.
+
+    Returns (path, trained). Raises EngineSetupError with Rasa's output on failure.
+    """
+    target = model_path(model_dir)
+    if target.exists() and not force:
+        return target, False
+    if not rasa_executable().exists():
+        raise EngineSetupError(
+            "引擎环境 .venv-rasa 不存在：请先运行 `make engine-venv`（需要 Python 3.10）。"
+        )
+    model_dir.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run(
+        train_command(model_dir), cwd=PROJECT_ROOT, capture_output=True, text=True, check=False
+    )
+    log = model_dir / "last-train.log"
+    log.write_text(result.stdout + "\n" + result.stderr, encoding="utf-8")
+    if result.returncode != 0 or not target.exists():
+        raise EngineSetupError(f"rasa train failed (exit {result.returncode}); see {log}")
+    if MISALIGNED in result.stdout or MISALIGNED in result.stderr:
+        # Rasa drops misaligned entity spans with only a warning; we refuse such a model.
+        target.unlink()
+        raise EngineSetupError(f"misaligned entity annotations in the NLU data; see {log}")
+    for old in model_dir.glob("hotline-*.tar.gz"):
+        if old != target:
+            old.unlink()
+    return target, True

@@ -1,0 +1,1 @@
+"""The gateway: one FastAPI application serving channels, consoles and APIs."""

@@ -1,0 +1,1 @@
+"""The dialogue: Rasa domain, rules, stories, and the custom actions bridging to knowledge."""

@@ -1,0 +1,1 @@
+"""Custom actions served by rasa-sdk (``hotline actions``). One module per feature."""
