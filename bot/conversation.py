@@ -19,12 +19,12 @@ import redis.exceptions
 from bot.engine.client import EngineClient, EngineError, EngineUnavailable
 
 __all__ = [
+    "ENGINE_DOWN_TEXT",
     "Button",
+    "ConversationService",
     "IncomingMessage",
     "Reply",
     "Turn",
-    "ConversationService",
-    "ENGINE_DOWN_TEXT",
 ]
 
 log = logging.getLogger(__name__)
@@ -120,8 +120,7 @@ def replies_from_engine(messages: list[dict[str, Any]]) -> list[Reply]:
 def _public_entities(latest: dict[str, Any]) -> list[dict[str, Any]]:
     keep = ("entity", "value", "role", "start", "end", "extractor")
     return [
-        {k: e[k] for k in keep if k in e and e[k] is not None}
-        for e in latest.get("entities", [])
+        {k: e[k] for k in keep if k in e and e[k] is not None} for e in latest.get("entities", [])
     ]
 
 

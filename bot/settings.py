@@ -69,6 +69,9 @@ class Settings(BaseSettings):
         default="http://127.0.0.1:5055/webhook", description="rasa-sdk action endpoint"
     )
     action_server_port: int = Field(default=5055, description="port of the action server")
+    action_server_host: str = Field(
+        default="127.0.0.1", description="address the action server binds (0.0.0.0 in Docker)"
+    )
     engine_timeout_s: float = Field(default=4.0, description="how long the gateway waits for Rasa")
     model_dir: Path = Field(default=PROJECT_ROOT / "models", description="trained Rasa models")
 
@@ -101,9 +104,7 @@ class Settings(BaseSettings):
         if self.database_url is None:
             missing.append("DATABASE_URL")
         if missing:
-            raise SettingsError(
-                "production mode needs these settings: " + ", ".join(missing)
-            )
+            raise SettingsError("production mode needs these settings: " + ", ".join(missing))
         return self
 
     @property

@@ -1,4 +1,7 @@
-"""Turn provision ids into the citation text a worker reads, e.g. 《中华人民共和国劳动合同法》第四十二条."""
+"""Turn provision ids into the citation text a worker reads.
+
+For example ``labor_contract_law:42`` → 《中华人民共和国劳动合同法》第四十二条.
+"""
 
 from __future__ import annotations
 

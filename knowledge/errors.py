@@ -7,11 +7,11 @@ message; they never see a bare ``KeyError`` or ``ValueError`` from domain code.
 from __future__ import annotations
 
 __all__ = [
-    "KnowledgeError",
-    "KnowledgeDataError",
-    "UnknownProvisionError",
-    "UnknownProvinceError",
     "InvalidFactsError",
+    "KnowledgeDataError",
+    "KnowledgeError",
+    "UnknownProvinceError",
+    "UnknownProvisionError",
 ]
 
 

@@ -22,24 +22,24 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
+    "AllowanceRule",
     "Answer",
     "AnswerSegment",
     "AnswerVariant",
+    "HolidayCounting",
     "Law",
     "LawFile",
     "LawKind",
     "MaternityRule",
+    "NursingRule",
     "ParentalLeaveRule",
     "PaternityLeaveRule",
-    "NursingRule",
-    "AllowanceRule",
-    "Provision",
+    "Period",
     "ProvinceFile",
+    "Provision",
+    "SegmentKind",
     "Source",
     "Verification",
-    "Period",
-    "SegmentKind",
-    "HolidayCounting",
 ]
 
 LAW_ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -111,8 +111,10 @@ class Law(_Strict):
     kind: LawKind
     issuer: str
     version: str = Field(description="version wording, e.g. 2012年12月28日修正")
-    effective_date: date
-    revision_year: int
+    effective_date: date | None = Field(
+        description="date the relied-on version took effect; None when the text gives none"
+    )
+    revision_year: int | None = Field(description="year of the relied-on version; None if unknown")
     province: str | None = Field(default=None, description="full province name for local rules")
     sources: list[Source] = Field(min_length=1)
     verification: Verification
@@ -192,7 +194,15 @@ class MaternityRule(_Strict):
     dystocia_days: int = Field(default=15, description="难产 add-on; 15 nationally, 30 in 广东")
     caesarean_counts_as_dystocia: bool | None = None
     multiple_birth_days_per_extra_baby: int = 15
-    extra_counting: HolidayCounting = HolidayCounting.unknown
+    base_counting: HolidayCounting = Field(
+        default=HolidayCounting.calendar_days,
+        description="how the national 98 days and the 难产 / multiple-birth add-ons are counted: "
+        "calendar days (holidays included) unless the province says otherwise (安徽)",
+    )
+    extra_counting: HolidayCounting = Field(
+        default=HolidayCounting.unknown,
+        description="how the province's own extra days are counted (上海, 江苏: holidays extend)",
+    )
     optional_extension: str | None = Field(
         default=None, description="leave beyond the total that needs the employer's consent"
     )

@@ -13,7 +13,7 @@ from knowledge.errors import KnowledgeError
 from knowledge.loader import KnowledgeBase, load_knowledge
 from knowledge.models import Period, SegmentKind
 
-__all__ = ["RenderedAnswer", "render_answer", "UnknownAnswerError"]
+__all__ = ["RenderedAnswer", "UnknownAnswerError", "render_answer"]
 
 
 class UnknownAnswerError(KnowledgeError, LookupError):

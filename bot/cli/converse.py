@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import uuid
 from typing import Annotated, Any
@@ -84,9 +85,7 @@ def chat(
         bool, typer.Option("--json", help="每行读一条消息，每轮输出一个 JSON")
     ] = False,
     province: Annotated[str | None, typer.Option(help="已知的省份，如 山东")] = None,
-    user: Annotated[
-        str | None, typer.Option(help="会话标识；同一标识继续同一段对话")
-    ] = None,
+    user: Annotated[str | None, typer.Option(help="会话标识；同一标识继续同一段对话")] = None,
 ) -> None:
     """An interactive conversation in the terminal (buttons shown as numbered choices)."""
     settings = get_settings()
@@ -96,10 +95,8 @@ def chat(
     last_buttons: list[Any] = []
     first = True
     if not json_output:
-        try:
+        with contextlib.suppress(ImportError):
             import readline  # noqa: F401  (line editing and ↑ history for input())
-        except ImportError:
-            pass
         typer.echo("三期女职工维权助手（输入“历史”查看对话记录，“退出”结束；按编号选择按钮）")
     try:
         while True:

@@ -14,7 +14,7 @@ from bot.settings import PROJECT_ROOT, get_settings
 
 app = typer.Typer(help="Rasa 引擎：训练模型、启动引擎。", no_args_is_help=True)
 
-__all__ = ["app", "actions"]
+__all__ = ["actions", "app"]
 
 
 @app.command()
@@ -77,7 +77,12 @@ def actions(
     port: Annotated[int | None, typer.Option(help="端口，默认 5055")] = None,
 ) -> None:
     """Start the rasa-sdk action server with the project's actions (flows.actions)."""
-    from rasa_sdk.endpoint import run as run_action_server
+    from flows.server import run_action_server
 
     settings = get_settings()
-    run_action_server("flows.actions", port=port or settings.action_server_port)
+    endpoints, _ = write_engine_config(settings)
+    run_action_server(
+        host=settings.action_server_host,
+        port=port or settings.action_server_port,
+        endpoints=str(endpoints),
+    )

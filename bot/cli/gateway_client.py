@@ -23,9 +23,7 @@ class GatewayClient:
     def close(self) -> None:
         self._client.close()
 
-    def send(
-        self, *, channel: str, user_id: str, text: str, province: str | None = None
-    ) -> Turn:
+    def send(self, *, channel: str, user_id: str, text: str, province: str | None = None) -> Turn:
         payload: dict[str, Any] = {"channel": channel, "user_id": user_id, "text": text}
         if province:
             payload["province"] = province

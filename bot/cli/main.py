@@ -6,7 +6,7 @@ import logging
 
 import typer
 
-from bot.cli import converse, db, engine, nlu, serve
+from bot.cli import converse, db, engine, knowledge, nlu, rights, serve
 from bot.settings import get_settings
 
 __all__ = ["app", "main"]
@@ -23,20 +23,15 @@ app.command()(engine.actions)
 app.add_typer(engine.app, name="engine")
 app.add_typer(nlu.app, name="nlu")
 app.add_typer(db.app, name="db")
-
-
-def _register_optional_groups() -> None:
-    """Groups whose modules live beside this one (knowledge check, rights calculators)."""
-    try:
-        from bot.cli import rights
-    except ImportError:
-        return
-    app.add_typer(rights.app, name="rights", help="权益计算：产假、哺乳、保护期、津贴、时效、补偿。")
-
-
-_register_optional_groups()
+app.add_typer(knowledge.app, name="knowledge")
+app.add_typer(rights.app, name="rights", help="权益计算：产假、哺乳、保护期、津贴、时效、补偿。")
 
 
 def main() -> None:
-    logging.basicConfig(level=get_settings().log_level, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=get_settings().log_level, format="%(levelname)s %(name)s: %(message)s"
+    )
+    # httpx logs every request URL at INFO; URLs can carry the engine token and user ids.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
     app()

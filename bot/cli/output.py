@@ -8,7 +8,7 @@ from typing import Any, NoReturn
 
 import typer
 
-__all__ = ["print_json", "fail", "EXIT_USAGE", "EXIT_UNAVAILABLE"]
+__all__ = ["EXIT_UNAVAILABLE", "EXIT_USAGE", "fail", "print_json"]
 
 EXIT_USAGE = 2
 EXIT_UNAVAILABLE = 3

@@ -14,7 +14,7 @@ import yaml
 
 from bot.settings import Settings
 
-__all__ = ["endpoints_config", "credentials_config", "write_engine_config"]
+__all__ = ["credentials_config", "endpoints_config", "write_engine_config"]
 
 
 def _tracker_store(settings: Settings) -> dict[str, Any]:
@@ -55,11 +55,10 @@ def _lock_store(settings: Settings) -> dict[str, Any] | None:
 
 def endpoints_config(settings: Settings) -> dict[str, Any]:
     config: dict[str, Any] = {
-        "action_endpoint": {
-            "url": settings.action_server_url,
-            # Send the domain to the action server only for actions that ask for it.
-            "enable_selective_domain": True,
-        },
+        # Rasa 3.6 sends the domain with every action call. rasa-sdk 3.11 (the oldest SDK
+        # for Python 3.11) needs it: without a domain it answers 449, which Rasa 3.6 does
+        # not retry. So selective domain stays off.
+        "action_endpoint": {"url": settings.action_server_url},
         "tracker_store": _tracker_store(settings),
     }
     lock_store = _lock_store(settings)

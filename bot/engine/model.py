@@ -14,14 +14,14 @@ from pathlib import Path
 from bot.settings import PROJECT_ROOT
 
 __all__ = [
+    "CONFIG_PATH",
     "DATA_PATHS",
     "DOMAIN_PATH",
-    "CONFIG_PATH",
+    "EngineSetupError",
+    "ensure_model",
     "fingerprint",
     "model_path",
     "train_command",
-    "ensure_model",
-    "EngineSetupError",
 ]
 
 DOMAIN_PATH = PROJECT_ROOT / "flows" / "domain"

@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
-__all__ = ["make_engine", "engine_for", "session_scope", "ping"]
+__all__ = ["engine_for", "make_engine", "ping", "session_scope"]
 
 
 def make_engine(url: str) -> Engine:

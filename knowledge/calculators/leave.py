@@ -134,9 +134,11 @@ def maternity_leave(
     Why each piece: 98 days, 难产 +15 and +15 per extra baby are 特别规定第七条第一款;
     the province's extra days, its 难产 figure (广东 gives 30), whether 剖宫产 counts as
     难产 and how holidays are treated come from the province file. Dates run from the
-    start of leave (birth − prenatal days) through ``start + total − 1``; the province's
-    own extra days are extended by statutory holidays inside them where the province
-    says so (``extra_counting: holidays_extend``), or counted in working days.
+    start of leave (birth − prenatal days) through ``start + total − 1``, each part counted
+    as the province says: the national days and add-ons by ``base_counting`` (calendar
+    days, or extended by statutory holidays inside them in 安徽), then the province's own
+    extra days by ``extra_counting`` (extended by holidays in 上海 and 江苏, or counted in
+    working days).
 
     ``birth_date`` wins over ``due_date``; with neither, only the number of days is given.
     ``leave_start`` (the day she actually began leave before the birth) overrides
@@ -266,8 +268,7 @@ def maternity_leave(
                 "产前未休满15天的天数如何处理，请向当地人社部门确认。"
             )
         start = anchor - timedelta(days=used)
-        national_end = start + timedelta(days=national_part - 1)
-        end, added, date_notes = _provincial_end(rule, national_end, total - national_part)
+        end, added, date_notes = _leave_end(rule, start, national_part, total - national_part)
         notes.extend(date_notes)
     return LeaveResult(
         kind="maternity",
@@ -283,39 +284,63 @@ def maternity_leave(
     )
 
 
-def _provincial_end(
-    rule: MaternityRule | None, national_end: date, extra: int
+def _leave_end(
+    rule: MaternityRule | None, start: date, national_days: int, extra_days: int
 ) -> tuple[date, int, list[str]]:
-    """Last day of leave once the province's own days follow the national ones."""
-    if rule is None or extra <= 0:
-        return national_end, 0, []
-    first = national_end + timedelta(days=1)
-    calendar_end = national_end + timedelta(days=extra)
-    counting = rule.extra_counting
+    """Last day of leave, holiday days added, and notes on how the days were counted.
+
+    The national part (98 days and the 难产 / multiple-birth add-ons) comes first and is
+    counted by ``rule.base_counting``; the province's own days follow and are counted by
+    ``rule.extra_counting``. Where both are counted alike, the leave is one stretch.
+    """
+    base = rule.base_counting if rule else HolidayCounting.calendar_days
+    if rule is None or extra_days <= 0:
+        if base == HolidayCounting.calendar_days:
+            return start + timedelta(days=national_days - 1), 0, []
+        return _stretch_end(base, start, national_days, "产假")
+    if base == rule.extra_counting:
+        calendar = base == HolidayCounting.calendar_days
+        whole = "本省产假" if calendar else "整个产假（含国家规定的天数）"
+        return _stretch_end(base, start, national_days + extra_days, whole)
+    if base == HolidayCounting.calendar_days:
+        # the usual case (上海, 江苏): only the province's own days are treated specially,
+        # which the note on them already says
+        base_end, base_added, notes = start + timedelta(days=national_days - 1), 0, []
+    else:
+        base_end, base_added, notes = _stretch_end(base, start, national_days, "国家规定的产假部分")
+    end, extra_added, extra_notes = _stretch_end(
+        rule.extra_counting, base_end + timedelta(days=1), extra_days, "本省增加的产假"
+    )
+    return end, base_added + extra_added, notes + [n for n in extra_notes if n not in notes]
+
+
+def _stretch_end(
+    counting: HolidayCounting, first: date, days: int, part: str
+) -> tuple[date, int, list[str]]:
+    """Last day of a ``days``-long ``part`` of the leave from ``first``, counted as ``counting``."""
+    calendar_end = first + timedelta(days=days - 1)
     if counting == HolidayCounting.calendar_days:
-        return calendar_end, 0, ["本省产假按自然日连续计算，休息日和法定节假日都计算在内。"]
+        return calendar_end, 0, [f"{part}按自然日连续计算，休息日和法定节假日都计算在内。"]
     if counting == HolidayCounting.unknown:
         return (
             calendar_end,
             0,
-            [
-                "本省增加的产假遇法定节假日是否顺延尚未核实，结束日期按自然日连续计算，实际可能更晚。"
-            ],
+            [f"{part}遇法定节假日是否顺延尚未核实，结束日期按自然日连续计算，实际可能更晚。"],
         )
     try:
         if counting == HolidayCounting.holidays_extend:
-            end, added = extend_for_holidays(first, extra)
+            end, added = extend_for_holidays(first, days)
             note = (
-                f"本省增加的产假遇法定节假日顺延：期间有{added}天法定节假日，结束日期相应顺延。"
+                f"{part}遇法定节假日顺延：期间有{added}天法定节假日，结束日期相应顺延。"
                 if added
-                else "本省增加的产假遇法定节假日顺延；这段时间内没有法定节假日。"
+                else f"{part}遇法定节假日顺延；这段时间内没有法定节假日。"
             )
             return end, added, [note]
-        end = working_days_end(first, extra)
+        end = working_days_end(first, days)
         return (
             end,
             (end - calendar_end).days,
-            ["本省增加的产假按工作日计算，休息日和法定节假日不计入。"],
+            [f"{part}按工作日计算，休息日和法定节假日不计入。"],
         )
     except HolidayDataMissing as missing:
         return (

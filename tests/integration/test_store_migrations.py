@@ -93,7 +93,9 @@ def test_seat_update_never_oversells(migrated: Engine) -> None:
     _, slot_id = _station_and_slot(migrated, capacity=1)
     take_seat = (
         update(AppointmentSlot)
-        .where(AppointmentSlot.id == slot_id, AppointmentSlot.booked_count < AppointmentSlot.capacity)
+        .where(
+            AppointmentSlot.id == slot_id, AppointmentSlot.booked_count < AppointmentSlot.capacity
+        )
         .values(booked_count=AppointmentSlot.booked_count + 1)
     )
     with session_scope(migrated) as session:

@@ -36,7 +36,9 @@ def test_environment_overrides_defaults(monkeypatch: pytest.MonkeyPatch) -> None
 
 
 def test_production_without_secrets_names_what_is_missing() -> None:
-    with pytest.raises(ValidationError, match="(?s)SECRET_KEY.*PHONE_ENCRYPTION_KEY.*RASA_TOKEN.*DATABASE_URL"):
+    with pytest.raises(
+        ValidationError, match=r"(?s)SECRET_KEY.*PHONE_ENCRYPTION_KEY.*RASA_TOKEN.*DATABASE_URL"
+    ):
         Settings(_env_file=None, hotline_env="production")
 
 

@@ -14,9 +14,19 @@ from bot.settings import Settings
 
 def engine_handler(request: httpx.Request) -> httpx.Response:
     if request.url.path == "/webhooks/rest/webhook":
-        return httpx.Response(200, json=[{"recipient_id": "x", "custom": {"text": "答复", "citations": ["《某法》第一条"]}}])
+        return httpx.Response(
+            200,
+            json=[
+                {"recipient_id": "x", "custom": {"text": "答复", "citations": ["《某法》第一条"]}}
+            ],
+        )
     if request.url.path.endswith("/tracker"):
-        return httpx.Response(200, json={"latest_message": {"intent": {"name": "greet", "confidence": 0.9}, "entities": []}})
+        return httpx.Response(
+            200,
+            json={
+                "latest_message": {"intent": {"name": "greet", "confidence": 0.9}, "entities": []}
+            },
+        )
     if request.url.path == "/status":
         return httpx.Response(200, json={"model_file": "hotline-test.tar.gz"})
     return httpx.Response(404)
@@ -40,7 +50,9 @@ def client(settings: Settings) -> TestClient:
 
 
 def test_message_returns_the_contract_shape(client: TestClient) -> None:
-    response = client.post("/api/v1/messages", json={"channel": "cli", "user_id": "u", "text": "你好"})
+    response = client.post(
+        "/api/v1/messages", json={"channel": "cli", "user_id": "u", "text": "你好"}
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["intent"] == "greet"

@@ -27,8 +27,15 @@ class FakeEngine:
             return httpx.Response(
                 200,
                 json=[
-                    {"recipient_id": "x", "custom": {"text": "三期内不得辞退。", "citations": [CITATION]}},
-                    {"recipient_id": "x", "text": "还有问题吗？", "buttons": [{"title": "转人工", "payload": "/human_handoff"}]},
+                    {
+                        "recipient_id": "x",
+                        "custom": {"text": "三期内不得辞退。", "citations": [CITATION]},
+                    },
+                    {
+                        "recipient_id": "x",
+                        "text": "还有问题吗？",
+                        "buttons": [{"title": "转人工", "payload": "/human_handoff"}],
+                    },
                 ],
             )
         if request.url.path.endswith("/tracker"):
@@ -37,7 +44,15 @@ class FakeEngine:
                 json={
                     "latest_message": {
                         "intent": {"name": "three_period_dismissal", "confidence": 0.97},
-                        "entities": [{"entity": "period", "value": "pregnancy", "start": 2, "end": 4, "confidence_entity": 0.9}],
+                        "entities": [
+                            {
+                                "entity": "period",
+                                "value": "pregnancy",
+                                "start": 2,
+                                "end": 4,
+                                "confidence_entity": 0.9,
+                            }
+                        ],
                     }
                 },
             )
@@ -55,7 +70,8 @@ def fake_engine() -> FakeEngine:
 @pytest.fixture
 def service(fake_engine: FakeEngine) -> ConversationService:
     client = EngineClient(
-        "http://engine", client=httpx.AsyncClient(transport=httpx.MockTransport(fake_engine.handler))
+        "http://engine",
+        client=httpx.AsyncClient(transport=httpx.MockTransport(fake_engine.handler)),
     )
     return ConversationService(client, fakeredis.FakeAsyncRedis(decode_responses=True))
 
@@ -72,12 +88,16 @@ async def test_replies_carry_text_citations_and_buttons(service: ConversationSer
     assert [b.title for b in turn.replies[1].buttons] == ["转人工"]
 
 
-async def test_sender_id_is_channel_plus_user(service: ConversationService, fake_engine: FakeEngine) -> None:
+async def test_sender_id_is_channel_plus_user(
+    service: ConversationService, fake_engine: FakeEngine
+) -> None:
     await service.handle(IncomingMessage("wechat", "openid-9", "你好"))
     assert fake_engine.webhook_calls[0]["sender"] == "wechat:openid-9"
 
 
-async def test_a_repeated_message_id_is_answered_once(service: ConversationService, fake_engine: FakeEngine) -> None:
+async def test_a_repeated_message_id_is_answered_once(
+    service: ConversationService, fake_engine: FakeEngine
+) -> None:
     message = IncomingMessage("wechat", "openid-1", "产假多少天", message_id="m-1")
     first = await service.handle(message)
     again = await service.handle(message)
@@ -96,7 +116,9 @@ async def test_engine_down_gives_hotline_numbers_and_is_not_cached() -> None:
     def refuse(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("refused", request=request)
 
-    client = EngineClient("http://engine", client=httpx.AsyncClient(transport=httpx.MockTransport(refuse)))
+    client = EngineClient(
+        "http://engine", client=httpx.AsyncClient(transport=httpx.MockTransport(refuse))
+    )
     service = ConversationService(client, fakeredis.FakeAsyncRedis(decode_responses=True))
     message = IncomingMessage("wechat", "openid-2", "怀孕被辞退", message_id="m-2")
     turn = await service.handle(message)

@@ -8,8 +8,8 @@ import pytest
 import yaml
 
 from knowledge.check import DOMAIN_INTENTS
-from knowledge.loader import DATA_DIR, load_from
-from knowledge.models import Answer, Period, SegmentKind
+from knowledge.loader import DATA_DIR, KnowledgeBase, load_from
+from knowledge.models import Answer, Period, SegmentKind, Verification
 
 ANSWER_DIR = DATA_DIR / "answers"
 ANSWER_FILES = sorted(ANSWER_DIR.glob("*.yml"))
@@ -26,6 +26,8 @@ CARE_FIRST = (
 PER_PERIOD = ("three_period_dismissal", "three_period_pay_cut", "three_period_job_change")
 # Reading order inside a variant: care, then the law, what it means, what to do next.
 ORDER = {SegmentKind.care: 0, SegmentKind.law: 1, SegmentKind.meaning: 2, SegmentKind.next_step: 3}
+# What a segment citing an unconfirmed text must say, in some form, so the worker knows.
+UNCHECKED_WORDING = "未能与官方文本核对"
 
 
 def _load(path: Path) -> Answer:
@@ -91,3 +93,20 @@ def test_answers_never_claim_to_be_a_lawyer(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     for claim in ("我是律师", "作为律师", "我作为您的律师"):
         assert claim not in text
+
+
+def _unconfirmed(knowledge: KnowledgeBase, provision_id: str) -> bool:
+    provision = knowledge.provision(provision_id)
+    verification = provision.verification or knowledge.law_of(provision_id).verification
+    return verification is Verification.unconfirmed
+
+
+def test_segments_citing_unconfirmed_texts_say_so() -> None:
+    knowledge = load_from(DATA_DIR)
+    for answer in knowledge.answers.values():
+        for variant in answer.variants:
+            for segment in variant.segments:
+                if any(_unconfirmed(knowledge, pid) for pid in segment.cites):
+                    assert UNCHECKED_WORDING in segment.text, (answer.intent, segment.text)
+            if any(_unconfirmed(knowledge, pid) for pid in variant.short_cites):
+                assert UNCHECKED_WORDING in variant.short, (answer.intent, variant.short)

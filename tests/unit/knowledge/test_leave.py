@@ -9,7 +9,7 @@ State Council's yearly holiday notices (as carried by the chinese-calendar packa
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -316,6 +316,43 @@ def test_holiday_calendar_missing_is_said_not_guessed() -> None:
     assert any("2027年" in note and "可能更晚" in note for note in result.notes)
 
 
+@pytest.mark.parametrize(
+    ("base", "extra", "end", "added"),
+    [
+        # birth 2024-06-15, start 05-31; the national part 05-31..09-05 holds 端午 06-10,
+        # so it ends one day later, 09-06. Extra 60 days from 09-07 reach 11-05 and hold 中秋
+        # 09-17 and 国庆 10-01..10-03 (09-16 is a swapped day) → +4 → 11-09; 5 added in all
+        # (the extra-only case above gives 11-08, 4 added)
+        pytest.param("holidays_extend", "holidays_extend", date(2024, 11, 9), 5, id="both-extend"),
+        # base extended (+1, ends 09-06), extra in calendar days: 09-07 + 59 → 11-05
+        pytest.param("holidays_extend", "calendar_days", date(2024, 11, 5), 1, id="base-only"),
+    ],
+)
+def test_base_counting_is_separate_from_extra_counting(
+    base: str, extra: str, end: date, added: int
+) -> None:
+    result = maternity_leave(
+        province=province(base_counting=base, extra_counting=extra), birth_date=date(2024, 6, 15)
+    )
+    assert (result.end_date, result.holiday_days_added) == (end, added)
+
+
+def test_base_counting_extends_dystocia_days_too() -> None:
+    # national part 98 + 15 = 113 days from 2025-09-05 (birth 09-20 − 15): calendar end
+    # 2025-12-26 (26 in Sep + 31 + 30 + 26); 国庆/中秋 10-01..03 and 10-06 → +4 → 12-30,
+    # no extra days (extra_days 0)
+    result = maternity_leave(
+        province=province(extra_days=0, base_counting="holidays_extend"),
+        birth_date=date(2025, 9, 20),
+        dystocia=True,
+    )
+    assert (result.total_days, result.end_date, result.holiday_days_added) == (
+        113,
+        date(2025, 12, 30),
+        4,
+    )
+
+
 # --- miscarriage (特别规定第七条第二款) -----------------------------------------------------
 
 
@@ -436,3 +473,45 @@ def test_cited_provisions_exist_in_the_statute_data() -> None:
         if law_id not in knowledge.laws:
             continue  # that statute file is not written yet
         assert provision_id in knowledge.provisions, f"{provision_id} is cited but not stored"
+
+
+# --- the shipped counting rules of 上海, 江苏, 安徽 and 山东 ----------------------------------
+
+# Statutory holidays (State Council notices, as carried by chinese-calendar) inside these
+# dates: 2025 国庆 10-01..10-03 and 中秋 10-06 (10-04/05 are a weekend, 10-07/08 swapped
+# days); 2026 元旦 01-01 (01-02 is a swapped day). A swapped or weekend day adds nothing.
+# Start = birth − 15 days; 98 national days, then the province's 60.
+#
+# Birth 2025-09-20 → start 2025-09-05. National part 09-05..12-11 (26 + 31 + 30 + 11 = 98),
+# holding 国庆/中秋 (4 days); extra part from 12-12: 12-12..2026-02-09 (20 + 31 + 9 = 60),
+# holding 元旦 (1 day).
+#   上海, 江苏 (extension only): 02-09 + 1 → 2026-02-10 (02-10 is an ordinary Tuesday).
+#   安徽 (whole leave): national 12-11 + 4 → 12-15; extra 12-16..2026-02-13 (16 + 31 + 13),
+#     元旦 inside → +1 → 02-14 (a Saturday worked as a swap day, not a holiday): 5 added.
+#   山东 (calendar days): 09-05 + 157 → 2026-02-09.
+#
+# Birth 2025-06-20 → start 2025-06-05 (after 端午 05-31..06-02). National part 06-05..09-10
+# (26 + 31 + 31 + 10 = 98), no statutory holiday; extra part 09-11..11-09 (20 + 31 + 9 = 60),
+# holding 国庆/中秋 (4 days) → 11-13 for 上海, 江苏 and 安徽 alike; 山东 11-09.
+SHIPPED_COUNTING = [
+    ("上海", date(2025, 9, 20), date(2026, 2, 10), 1),
+    ("江苏", date(2025, 9, 20), date(2026, 2, 10), 1),
+    ("安徽", date(2025, 9, 20), date(2026, 2, 14), 5),
+    ("山东", date(2025, 9, 20), date(2026, 2, 9), 0),
+    ("上海", date(2025, 6, 20), date(2025, 11, 13), 4),
+    ("江苏", date(2025, 6, 20), date(2025, 11, 13), 4),
+    ("安徽", date(2025, 6, 20), date(2025, 11, 13), 4),
+    ("山东", date(2025, 6, 20), date(2025, 11, 9), 0),
+]
+
+
+@pytest.mark.parametrize(
+    ("short", "birth", "end", "added"),
+    SHIPPED_COUNTING,
+    ids=[f"{PINYIN[short]}-{birth:%m%d}" for short, birth, _, _ in SHIPPED_COUNTING],
+)
+def test_shipped_holiday_counting(short: str, birth: date, end: date, added: int) -> None:
+    result = maternity_leave(province=_shipped(short), birth_date=birth, birth_order=1)
+    assert result.start_date == birth - timedelta(days=15)
+    assert result.total_days == 158
+    assert (result.end_date, result.holiday_days_added) == (end, added), result.notes

@@ -78,9 +78,7 @@ def upgrade() -> None:
             "station_id", "service", "starts_at", name=op.f("uq_appointment_slots_station_id")
         ),
     )
-    op.create_index(
-        op.f("ix_appointment_slots_starts_at"), "appointment_slots", ["starts_at"]
-    )
+    op.create_index(op.f("ix_appointment_slots_starts_at"), "appointment_slots", ["starts_at"])
 
     op.create_table(
         "appointments",
@@ -110,7 +108,9 @@ def upgrade() -> None:
         sa.Column("served_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("cancelled_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
-            ["slot_id"], ["appointment_slots.id"], name=op.f("fk_appointments_slot_id_appointment_slots")
+            ["slot_id"],
+            ["appointment_slots.id"],
+            name=op.f("fk_appointments_slot_id_appointment_slots"),
         ),
         sa.ForeignKeyConstraint(
             ["station_id"], ["stations.id"], name=op.f("fk_appointments_station_id_stations")

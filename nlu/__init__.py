@@ -1,0 +1,1 @@
+"""NLU tooling: evaluation metrics and data tools (the Rasa data itself lives in nlu/data)."""
