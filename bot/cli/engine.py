@@ -68,7 +68,13 @@ def run() -> None:
         "--log-file",
         str(settings.var_dir / "rasa.log"),
     ]
-    env = {**os.environ, "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    env = {
+        **os.environ,
+        # Rasa 3.6's dependencies print pages of deprecation warnings at start-up.
+        "PYTHONWARNINGS": "ignore",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+    }
     # exec: Ctrl-C / SIGTERM from the process runner reach Rasa itself.
     os.execve(str(python), argv, env)
 

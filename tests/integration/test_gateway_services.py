@@ -24,9 +24,13 @@ class CountingEngine:
     def handler(self, request: httpx.Request) -> httpx.Response:
         if request.url.path == "/webhooks/rest/webhook":
             self.messages += 1
-            return httpx.Response(200, json=[{"recipient_id": "x", "text": f"第{self.messages}次回答"}])
+            return httpx.Response(
+                200, json=[{"recipient_id": "x", "text": f"第{self.messages}次回答"}]
+            )
         if request.url.path.endswith("/tracker"):
-            return httpx.Response(200, json={"latest_message": {"intent": {"name": "greet", "confidence": 1.0}}})
+            return httpx.Response(
+                200, json={"latest_message": {"intent": {"name": "greet", "confidence": 1.0}}}
+            )
         if request.url.path == "/status":
             return httpx.Response(200, json={"model_file": "m.tar.gz"})
         return httpx.Response(404)
@@ -38,7 +42,9 @@ def engine() -> CountingEngine:
 
 
 @pytest.fixture
-def client(pg_url: str, redis_url: str, tmp_path: Path, engine: CountingEngine) -> Iterator[TestClient]:
+def client(
+    pg_url: str, redis_url: str, tmp_path: Path, engine: CountingEngine
+) -> Iterator[TestClient]:
     upgrade(pg_url)
     settings = Settings(
         _env_file=None,
@@ -77,13 +83,17 @@ def test_health_reports_redis_down_when_it_stops(client: TestClient, redis_proc)
         assert response.status_code == 503
         assert response.json()["dependencies"]["redis"]["status"] == "down"
         # The conversation still works without the idempotency cache.
-        reply = client.post("/api/v1/messages", json={"user_id": "u", "text": "你好", "message_id": "m-9"})
+        reply = client.post(
+            "/api/v1/messages", json={"user_id": "u", "text": "你好", "message_id": "m-9"}
+        )
         assert reply.status_code == 200
     finally:
         redis_proc.start()
 
 
-def test_health_reports_the_database_down_when_postgres_stops(client: TestClient, pg_cluster) -> None:  # type: ignore[no-untyped-def]
+def test_health_reports_the_database_down_when_postgres_stops(
+    client: TestClient, pg_cluster
+) -> None:  # type: ignore[no-untyped-def]
     pg_cluster.stop()
     try:
         response = client.get("/health")

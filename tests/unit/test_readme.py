@@ -8,7 +8,9 @@ README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_every_setting_is_in_the_configuration_table() -> None:
-    missing = [name.upper() for name in Settings.model_fields if f"| `{name.upper()}` |" not in README]
+    missing = [
+        name.upper() for name in Settings.model_fields if f"| `{name.upper()}` |" not in README
+    ]
     assert missing == []
 
 
