@@ -7,6 +7,7 @@ the model it already has and a changed one can never run a stale model.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import subprocess
 from pathlib import Path
@@ -37,6 +38,7 @@ EXTRA_INPUTS = (
 )
 ENGINE_VENV = PROJECT_ROOT / ".venv-rasa"
 MISALIGNED = "Misaligned entity annotation"
+KEEP_MODELS = 4
 
 
 class EngineSetupError(RuntimeError):
@@ -94,15 +96,28 @@ def ensure_model(model_dir: Path, *, force: bool = False) -> tuple[Path, bool]:
     """Return the model for the current inputs, training it first if needed.
 
     Returns (path, trained). Raises EngineSetupError with Rasa's output on failure.
+    A lock file serialises training, so parallel test runs never train the same model
+    twice or read a half-written one; older models are kept (the newest few) because a
+    running engine may still be using one.
     """
     target = model_path(model_dir)
     if target.exists() and not force:
         return target, False
+    model_dir.mkdir(parents=True, exist_ok=True)
+    with (model_dir / ".train.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if target.exists() and not force:
+            return target, False
+        _train(model_dir, target)
+    _prune(model_dir, keep=KEEP_MODELS)
+    return target, True
+
+
+def _train(model_dir: Path, target: Path) -> None:
     if not rasa_executable().exists():
         raise EngineSetupError(
             "引擎环境 .venv-rasa 不存在：请先运行 `make engine-venv`（需要 Python 3.10）。"
         )
-    model_dir.mkdir(parents=True, exist_ok=True)
     result = subprocess.run(
         train_command(model_dir), cwd=PROJECT_ROOT, capture_output=True, text=True, check=False
     )
@@ -114,7 +129,9 @@ def ensure_model(model_dir: Path, *, force: bool = False) -> tuple[Path, bool]:
         # Rasa drops misaligned entity spans with only a warning; we refuse such a model.
         target.unlink()
         raise EngineSetupError(f"misaligned entity annotations in the NLU data; see {log}")
-    for old in model_dir.glob("hotline-*.tar.gz"):
-        if old != target:
-            old.unlink()
-    return target, True
+
+
+def _prune(model_dir: Path, *, keep: int) -> None:
+    models = sorted(model_dir.glob("hotline-*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    for old in models[:-keep]:
+        old.unlink(missing_ok=True)
