@@ -92,6 +92,21 @@ class Settings(BaseSettings):
     telegram_webhook_secret: SecretStr | None = Field(
         default=None, description="Telegram webhook path secret and secret-token header"
     )
+    wechat_api_base_url: str = Field(
+        default="https://api.weixin.qq.com/cgi-bin/",
+        description="WeChat API base URL (tests point it at a fake on loopback)",
+    )
+    telegram_api_base_url: str = Field(
+        default="https://api.telegram.org/bot",
+        description="Telegram Bot API base URL (tests point it at a fake on loopback)",
+    )
+    channel_reply_budget_s: float = Field(
+        default=4.0,
+        description="how long a WeChat callback waits for the engine before a holding reply",
+    )
+    channel_answer_timeout_s: float = Field(
+        default=30.0, description="how long a deferred channel answer may take the engine"
+    )
 
     log_level: str = Field(default="INFO", description="Python logging level")
 
