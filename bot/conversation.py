@@ -77,6 +77,7 @@ class Turn:
     entities: list[dict[str, Any]]
     replies: list[Reply]
     degraded: bool = False
+    handoff: str | None = None  # why the engine handed the conversation to a person
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -97,6 +98,7 @@ class Turn:
             entities=list(data.get("entities", [])),
             replies=replies,
             degraded=bool(data.get("degraded", False)),
+            handoff=data.get("handoff"),
         )
 
 
@@ -115,6 +117,15 @@ def replies_from_engine(messages: list[dict[str, Any]]) -> list[Reply]:
         citations = [str(c) for c in custom.get("citations", [])]
         replies.append(Reply(text=text, citations=citations, buttons=buttons))
     return replies
+
+
+def handoff_from_engine(messages: list[dict[str, Any]]) -> str | None:
+    """The reason the engine handed the conversation to a person (``custom.handoff``), if it did."""
+    for message in messages:
+        custom = message.get("custom")
+        if isinstance(custom, dict) and custom.get("handoff"):
+            return str(custom["handoff"])
+    return None
 
 
 def _public_entities(latest: dict[str, Any]) -> list[dict[str, Any]]:
@@ -168,6 +179,7 @@ class ConversationService:
             confidence=intent.get("confidence"),
             entities=_public_entities(latest),
             replies=replies_from_engine(engine_messages),
+            handoff=handoff_from_engine(engine_messages),
         )
 
     async def _cache_get(self, key: str) -> dict[str, Any] | None:

@@ -108,6 +108,22 @@ class Settings(BaseSettings):
         default=30.0, description="how long a deferred channel answer may take the engine"
     )
 
+    public_url: str | None = Field(
+        default=None,
+        description="address workers reach the gateway at (links in chat, e.g. .ics); "
+        "default: the gateway URL",
+    )
+    booking_horizon_days: int = Field(default=28, description="how far ahead workers may book")
+    booking_min_notice_hours: float = Field(
+        default=2.0, description="earliest a slot may be booked before it starts"
+    )
+    booking_cutoff_hours: float = Field(
+        default=24.0, description="after this many hours before the slot, only staff may change it"
+    )
+    booking_retention_days: int = Field(
+        default=180, description="days after an appointment its name and phone are erased"
+    )
+
     log_level: str = Field(default="INFO", description="Python logging level")
 
     @model_validator(mode="after")

@@ -13,9 +13,13 @@ COPY flows/stories /app/flows/stories
 COPY nlu/config.yml /app/nlu/config.yml
 COPY nlu/data /app/nlu/data
 COPY nlu/dictionary /app/nlu/dictionary
+COPY nlu/__init__.py /app/nlu/__init__.py
+COPY nlu/components /app/nlu/components
 COPY bot/engine/launcher.py /app/launcher.py
 COPY docker/endpoints.yml docker/credentials.yml /app/config/
 
+# Custom NLU components (nlu.components) are imported from /app.
+ENV PYTHONPATH=/app
 RUN rasa train --domain flows/domain --data nlu/data flows/rules flows/stories \
       --config nlu/config.yml --out /app/models --fixed-model-name hotline \
  && chown -R 1001 /app

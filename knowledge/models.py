@@ -10,6 +10,9 @@ Identifiers are stable strings because answers, calculators and tests refer to t
 * a provision:  ``labor_contract_law:42``       (law id, colon, article number)
                 ``labor_contract_law:42.2``     (… paragraph 2 of article 42)
                 ``women_protection_rules:annex.3``  (annex section 3)
+                ``hubei_population_regulations:maternity_leave``  (a lowercase word: the
+                article number was not seen; ``article`` is null and ``label`` says so,
+                e.g. （条文序号未核实）)
 """
 
 from __future__ import annotations
@@ -43,7 +46,12 @@ __all__ = [
 ]
 
 LAW_ID = re.compile(r"^[a-z][a-z0-9_]*$")
-PROVISION_ID = re.compile(r"^[a-z][a-z0-9_]*:(\d+(\.\d+)?|annex(\.\d+)?|preamble)$")
+PROVISION_ID = re.compile(
+    r"^[a-z][a-z0-9_]*:(\d+(\.\d+)?|annex(\.\d+)?|preamble|[a-z][a-z_]*[a-z])$"
+)
+#: The part after the colon of an id for a provision whose article number was not seen.
+UNNUMBERED_PART = re.compile(r"^[a-z][a-z_]*[a-z]$")
+_RESERVED_PARTS = frozenset({"annex", "preamble"})
 
 
 class _Strict(BaseModel):
@@ -153,9 +161,24 @@ class Provision(_Strict):
             raise ValueError(f"bad provision id: {value!r}")
         return value
 
+    @model_validator(mode="after")
+    def _unnumbered_needs_label(self) -> Provision:
+        if self.is_unnumbered:
+            if self.article is not None:
+                raise ValueError(f"{self.id}: a word id is for an unseen article number")
+            if not self.label:
+                raise ValueError(f"{self.id}: a word id needs a label, e.g. （条文序号未核实）")
+        return self
+
     @property
     def law_id(self) -> str:
         return self.id.split(":", 1)[0]
+
+    @property
+    def is_unnumbered(self) -> bool:
+        """True for a word id (``law:maternity_leave``): the article number was not seen."""
+        part = self.id.split(":", 1)[1]
+        return part not in _RESERVED_PARTS and bool(UNNUMBERED_PART.match(part))
 
 
 class LawFile(_Strict):

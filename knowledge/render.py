@@ -28,6 +28,7 @@ class RenderedAnswer:
     short: str
     citations: list[str]
     citation_ids: list[str]
+    short_citations: list[str]
 
 
 def _unique(items: list[str]) -> list[str]:
@@ -66,4 +67,5 @@ def render_answer(
         short=variant.short,
         citations=[cite(c, knowledge) for c in citation_ids],
         citation_ids=citation_ids,
+        short_citations=[cite(c, knowledge) for c in _unique(list(variant.short_cites))],
     )

@@ -49,7 +49,9 @@ class BookingPolicy:
         """Until when the worker may move or cancel the booking herself."""
         return starts_at - timedelta(hours=self.cutoff_hours)
 
-    def check_changeable(self, starts_at: datetime, now: datetime, station_phone: str | None) -> None:
+    def check_changeable(
+        self, starts_at: datetime, now: datetime, station_phone: str | None
+    ) -> None:
         """Raise ``ChangeNotAllowed`` (saying whom to call) once the cut-off has passed."""
         if now < self.change_deadline(starts_at):
             return

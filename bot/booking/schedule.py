@@ -115,7 +115,10 @@ def generate_slots(
                 template = template or service_rules[0]
                 seats = override.seats or template.seats
                 for start, end in slot_times(
-                    day, override.start, override.end, template.slot_minutes,
+                    day,
+                    override.start,
+                    override.end,
+                    template.slot_minutes,
                     template.buffer_minutes,
                 ):
                     slots.append(SlotSpec(start, end, service, seats))

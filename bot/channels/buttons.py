@@ -34,9 +34,7 @@ class ButtonMemory:
         """Keep the choices just offered (an empty list forgets the previous ones)."""
         try:
             if buttons:
-                value = json.dumps(
-                    [[b.title, b.payload] for b in buttons], ensure_ascii=False
-                )
+                value = json.dumps([[b.title, b.payload] for b in buttons], ensure_ascii=False)
                 await self._redis.set(self._key(sender_id), value, ex=BUTTONS_TTL_S)
             else:
                 await self._redis.delete(self._key(sender_id))

@@ -9,7 +9,7 @@ import typer
 
 from bot.cli.output import fail
 from bot.engine.config import write_engine_config
-from bot.engine.model import ENGINE_VENV, EngineSetupError, ensure_model
+from bot.engine.model import ENGINE_VENV, EngineSetupError, engine_environment, ensure_model
 from bot.settings import PROJECT_ROOT, get_settings
 
 app = typer.Typer(help="Rasa 引擎：训练模型、启动引擎。", no_args_is_help=True)
@@ -68,13 +68,7 @@ def run() -> None:
         "--log-file",
         str(settings.var_dir / "rasa.log"),
     ]
-    env = {
-        **os.environ,
-        # Rasa 3.6's dependencies print pages of deprecation warnings at start-up.
-        "PYTHONWARNINGS": "ignore",
-        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-        "TF_CPP_MIN_LOG_LEVEL": "2",
-    }
+    env = engine_environment()
     # exec: Ctrl-C / SIGTERM from the process runner reach Rasa itself.
     os.execve(str(python), argv, env)
 

@@ -15,7 +15,16 @@ from bot.engine.client import EngineClient, EngineError, EngineUnavailable
 from bot.engine.model import EngineSetupError
 from bot.engine.nlu_models import serve_nlu_model, train_nlu_model
 from bot.settings import get_settings
-from nlu.evaluation import EvaluationDataError, LabelledText, Prediction, evaluate, load_jsonl
+from knowledge.check import DOMAIN_INTENTS
+from nlu.evaluation import (
+    EvaluationDataError,
+    LabelledText,
+    Prediction,
+    evaluate,
+    load_jsonl,
+    multi_problem_sweep,
+    threshold_sweep,
+)
 from nlu.extraction import normalise_entities
 
 app = typer.Typer(help="NLU：解析、评估和比较管线。", no_args_is_help=True)
@@ -83,6 +92,16 @@ async def _predict_all(client: EngineClient, items: list[LabelledText]) -> list[
                     confidence=float(intent.get("confidence") or 0.0),
                     latency_ms=elapsed_ms,
                     text=item.text,
+                    ranking=tuple(
+                        (str(r.get("name")), float(r.get("confidence") or 0.0))
+                        for r in result.get("intent_ranking", [])
+                    ),
+                    gold_entities=item.entities,
+                    entities=tuple(
+                        (str(e.get("entity")), str(e.get("value")), e.get("role"))
+                        for e in result.get("entities", [])
+                    ),
+                    also=item.also,
                 )
             )
     finally:
@@ -98,7 +117,13 @@ def _evaluate_config(config: Path, items: list[LabelledText]) -> dict[str, Any]:
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     with serve_nlu_model(trained.path, log) as served:
         predictions = asyncio.run(_predict_all(_engine_client(served.url, served.token), items))
-    return {"config": str(config), "train_seconds": trained.train_seconds, **evaluate(predictions)}
+    return {
+        "config": str(config),
+        "train_seconds": trained.train_seconds,
+        **evaluate(predictions),
+        "threshold_sweep": threshold_sweep(predictions, SWEEP),
+        "multi_problem_sweep": multi_problem_sweep(predictions, MULTI_SWEEP, DOMAIN),
+    }
 
 
 def _load(data: Path) -> list[LabelledText]:
@@ -107,6 +132,10 @@ def _load(data: Path) -> list[LabelledText]:
     except (OSError, EvaluationDataError) as error:
         fail(f"无法读取评估数据：{error}")
 
+
+SWEEP = (0.0, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7)
+MULTI_SWEEP = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3)
+DOMAIN = frozenset(DOMAIN_INTENTS)
 
 SUMMARY_KEYS = (
     "n",
@@ -136,9 +165,12 @@ def eval_command(
     """
     items = _load(data)
     try:
-        report = evaluate(asyncio.run(_predict_all(_engine_client(), items)))
+        predictions = asyncio.run(_predict_all(_engine_client(), items))
     except EngineUnavailable:
         fail(ENGINE_DOWN, EXIT_UNAVAILABLE)
+    report = evaluate(predictions)
+    report["threshold_sweep"] = threshold_sweep(predictions, SWEEP)
+    report["multi_problem_sweep"] = multi_problem_sweep(predictions, MULTI_SWEEP, DOMAIN)
     if compare is not None:
         try:
             report["compare"] = _evaluate_config(compare, items)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import secrets
 import socket
 import subprocess
@@ -23,7 +22,7 @@ from pathlib import Path
 
 import httpx
 
-from bot.engine.model import ENGINE_VENV, EngineSetupError, rasa_executable
+from bot.engine.model import ENGINE_VENV, EngineSetupError, engine_environment, rasa_executable
 from bot.settings import PROJECT_ROOT
 
 __all__ = ["ServedModel", "TrainedNluModel", "serve_nlu_model", "train_nlu_model"]
@@ -58,16 +57,6 @@ def _fingerprint(config: Path) -> str:
     return digest.hexdigest()[:12]
 
 
-def _engine_env() -> dict[str, str]:
-    return {
-        **os.environ,
-        "PYTHONPATH": str(PROJECT_ROOT),  # custom components live in nlu.components
-        "PYTHONWARNINGS": "ignore",
-        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-        "TF_CPP_MIN_LOG_LEVEL": "2",
-    }
-
-
 def train_nlu_model(config: Path, model_dir: Path) -> TrainedNluModel:
     """The NLU model of ``config`` on the current data, training it only if needed."""
     name = f"{config.stem}-{_fingerprint(config)}"
@@ -95,7 +84,7 @@ def train_nlu_model(config: Path, model_dir: Path) -> TrainedNluModel:
             name,
         ],
         cwd=PROJECT_ROOT,
-        env=_engine_env(),
+        env=engine_environment(),
         capture_output=True,
         text=True,
         check=False,
@@ -136,7 +125,7 @@ def serve_nlu_model(model: Path, log_path: Path) -> Iterator[ServedModel]:
     ]
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            argv, cwd=PROJECT_ROOT, env=_engine_env(), stdout=log, stderr=subprocess.STDOUT
+            argv, cwd=PROJECT_ROOT, env=engine_environment(), stdout=log, stderr=subprocess.STDOUT
         )
         url = f"http://127.0.0.1:{port}"
         try:

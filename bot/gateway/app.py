@@ -11,6 +11,8 @@ import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from bot.channels.setup import channel_routers, start_channels
+from bot.console import views as console_views
 from bot.conversation import ConversationService
 from bot.engine.client import EngineClient
 from bot.gateway import api
@@ -50,9 +52,13 @@ def create_app(
         app.state.redis = redis_client
         app.state.database = engine_for(settings.effective_database_url)
         app.state.conversations = ConversationService(engine, redis_client)
+        app.state.channels = start_channels(
+            settings, redis_client, engine_transport=engine_transport
+        )
         try:
             yield
         finally:
+            await app.state.channels.aclose()
             await engine.aclose()
             await http.aclose()
             await redis_client.aclose()
@@ -64,6 +70,9 @@ def create_app(
         lifespan=lifespan,
     )
     app.include_router(api.router)
+    for router in channel_routers():
+        app.include_router(router)
+    app.include_router(console_views.router)
 
     @app.get("/health", tags=["ops"])
     async def health(request: Request) -> JSONResponse:

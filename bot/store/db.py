@@ -14,10 +14,16 @@ __all__ = ["engine_for", "make_engine", "ping", "session_scope"]
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout.
+    """An engine for ``url``; SQLite gets WAL, foreign keys, a busy timeout and
+    ``BEGIN IMMEDIATE`` transactions.
 
     Why: with SQLite the gateway and the action server write the same file from two
     processes; WAL plus a busy timeout makes concurrent writers wait instead of failing.
+    Python's sqlite3 driver would begin transactions lazily (and break SAVEPOINTs); a
+    transaction that reads and then writes could then fail at once with "database is
+    locked" when another writer got in between. Taking the write lock at BEGIN (the
+    SQLAlchemy-documented recipe) makes every transaction wait its turn instead — the
+    booking's read-check-then-take-a-seat sequence relies on it.
     """
     if url.startswith("sqlite"):
         database = url.split("///", 1)[-1]
@@ -27,11 +33,16 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+            dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN (below)
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(connection):  # type: ignore[no-untyped-def]
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)

@@ -1,6 +1,7 @@
-"""Tables of the booking store: stations, appointment slots and appointments.
+"""Tables of the store: stations and their schedules, slots, appointments, staff accounts
+and the audit log.
 
-The same models (and the same Alembic migration) run on SQLite (embedded default) and
+The same models (and the same Alembic migrations) run on SQLite (embedded default) and
 PostgreSQL (production). Seats are counted on the slot row (``booked_count``) so that a
 booking is one conditional UPDATE — atomic on both databases, never oversold.
 """
@@ -8,12 +9,14 @@ booking is one conditional UPDATE — atomic on both databases, never oversold.
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import UTC, date, datetime, time
+from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     Enum,
     ForeignKey,
@@ -23,6 +26,8 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    Time,
+    TypeDecorator,
     UniqueConstraint,
     func,
     text,
@@ -33,9 +38,15 @@ __all__ = [
     "Appointment",
     "AppointmentSlot",
     "AppointmentStatus",
+    "AuditEvent",
     "Base",
+    "ScheduleException",
     "Service",
     "Station",
+    "StationSchedule",
+    "UTCDateTime",
+    "User",
+    "UserRole",
 ]
 
 NAMING_CONVENTION = {
@@ -45,6 +56,32 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware timestamp stored in UTC on every database.
+
+    Why: SQLite keeps no time zone, so an aware value would be stored as its wall-clock
+    time and compared wrongly; storing UTC everywhere and reading it back as aware UTC
+    makes range queries and comparisons correct on SQLite and PostgreSQL alike.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if not isinstance(value, datetime) or value.tzinfo is None:
+            raise ValueError("timestamps must be timezone-aware datetimes")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: Any, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)  # type: ignore[no-any-return]
+        return value.astimezone(UTC)  # type: ignore[no-any-return]
 
 
 class Base(DeclarativeBase):
@@ -82,9 +119,55 @@ class Station(Base):
     opening_notes: Mapped[str | None] = mapped_column(Text)
     services: Mapped[list[str]] = mapped_column(JSON, default=list)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, server_default=func.now())
 
     slots: Mapped[list[AppointmentSlot]] = relationship(back_populates="station")
+    schedules: Mapped[list[StationSchedule]] = relationship(
+        back_populates="station", cascade="all, delete-orphan"
+    )
+    exceptions: Mapped[list[ScheduleException]] = relationship(
+        back_populates="station", cascade="all, delete-orphan"
+    )
+
+
+class StationSchedule(Base):
+    """One weekly rule: on ``weekday`` (0 = Monday) ``service`` runs from start to end."""
+
+    __tablename__ = "station_schedules"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    station_id: Mapped[int] = mapped_column(
+        ForeignKey("stations.id", ondelete="CASCADE"), index=True
+    )
+    service: Mapped[Service] = mapped_column(Enum(Service, native_enum=False, length=32))
+    weekday: Mapped[int] = mapped_column(Integer)
+    start_time: Mapped[time] = mapped_column(Time)
+    end_time: Mapped[time] = mapped_column(Time)
+    slot_minutes: Mapped[int] = mapped_column(Integer)
+    seats: Mapped[int] = mapped_column(Integer)
+    buffer_minutes: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+
+    station: Mapped[Station] = relationship(back_populates="schedules")
+
+
+class ScheduleException(Base):
+    """A dated change to the week: the day closed, or other hours (for one or all services)."""
+
+    __tablename__ = "schedule_exceptions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    station_id: Mapped[int] = mapped_column(
+        ForeignKey("stations.id", ondelete="CASCADE"), index=True
+    )
+    day: Mapped[date] = mapped_column(Date)
+    service: Mapped[Service | None] = mapped_column(Enum(Service, native_enum=False, length=32))
+    closed: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+    start_time: Mapped[time | None] = mapped_column(Time)
+    end_time: Mapped[time | None] = mapped_column(Time)
+    seats: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(String(200))
+
+    station: Mapped[Station] = relationship(back_populates="exceptions")
 
 
 class AppointmentSlot(Base):
@@ -99,8 +182,8 @@ class AppointmentSlot(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     station_id: Mapped[int] = mapped_column(ForeignKey("stations.id", ondelete="CASCADE"))
     service: Mapped[Service] = mapped_column(Enum(Service, native_enum=False, length=32))
-    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     capacity: Mapped[int] = mapped_column(Integer)
     booked_count: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
@@ -144,13 +227,59 @@ class Appointment(Base):
         index=True,
     )
     notes: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+        UTCDateTime, server_default=func.now(), onupdate=func.now()
     )
-    checked_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    served_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    served_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    no_show_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     slot: Mapped[AppointmentSlot] = relationship()
     station: Mapped[Station] = relationship()
+
+
+class UserRole(enum.StrEnum):
+    """admin sees every station; staff one station; operator works the hotline console."""
+
+    admin = "admin"
+    staff = "staff"
+    operator = "operator"
+
+
+class User(Base):
+    """A person who logs in: station staff, hotline operator or administrator."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role != 'staff' OR station_id IS NOT NULL", name="staff_has_station"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(64))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[UserRole] = mapped_column(Enum(UserRole, native_enum=False, length=16))
+    station_id: Mapped[int | None] = mapped_column(ForeignKey("stations.id"), index=True)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, server_default=func.now())
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    station: Mapped[Station | None] = relationship()
+
+
+class AuditEvent(Base):
+    """Who did what to which appointment, and when (e.g. viewed a full phone number)."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, server_default=func.now())
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    action: Mapped[str] = mapped_column(String(64))
+    appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointments.id"), index=True)
+    station_id: Mapped[int | None] = mapped_column(ForeignKey("stations.id"))
+    detail: Mapped[str | None] = mapped_column(String(500))

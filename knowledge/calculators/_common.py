@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from knowledge.errors import InvalidFactsError
-from knowledge.models import Verification
+from knowledge.models import ProvinceFile, Verification
 
 __all__ = [
     "FEN",
     "Component",
     "dedupe",
     "money",
+    "own_provisions",
     "to_decimal",
     "unconfirmed_caveat",
 ]
@@ -51,6 +52,16 @@ def to_decimal(value: Decimal | int | float | str, *, what: str) -> Decimal:
 def dedupe(ids: list[str] | tuple[str, ...]) -> tuple[str, ...]:
     """Provision ids in first-seen order without repeats."""
     return tuple(dict.fromkeys(ids))
+
+
+def own_provisions(province: ProvinceFile, ids: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """The ids in ``ids`` that belong to the province's own texts (its ``laws:``).
+
+    A provincial figure must be shown with the province's own provision as its legal basis,
+    never with a national article (the national 98 days are cited by their own component).
+    """
+    own_laws = {law_file.law.id for law_file in province.laws}
+    return dedupe([pid for pid in ids if pid.split(":", 1)[0] in own_laws])
 
 
 def unconfirmed_caveat(what: str, verification: Verification, note: str | None) -> str | None:

@@ -15,7 +15,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from knowledge.calculators import basis as B
-from knowledge.calculators._common import dedupe, money, to_decimal, unconfirmed_caveat
+from knowledge.calculators._common import (
+    dedupe,
+    money,
+    own_provisions,
+    to_decimal,
+    unconfirmed_caveat,
+)
 from knowledge.errors import InvalidFactsError
 from knowledge.models import ProvinceFile
 
@@ -149,8 +155,14 @@ def maternity_allowance(
                 f"生育保险基金是否支付本省增加的{provincial_extra_days}天产假的津贴尚未核实，"
                 "下面分别按包含和不包含这些天数估算。"
             )
-    if rule is not None:
-        ids.extend(rule.basis)
+    if rule is not None and province is not None:
+        own = own_provisions(province, rule.basis)
+        ids.extend(own)
+        uses_local_rule = rule.daily_divisor != "unknown" or (
+            insured and provincial_extra_days and rule.pays_provincial_extra_days is not None
+        )
+        if uses_local_rule and not own:
+            notes.append("本省生育津贴计发办法的条文出处未能核实，请以当地规定为准。")
         caveat = unconfirmed_caveat("本省生育津贴的计发办法", rule.verification, rule.note)
         if caveat:
             notes.append(caveat)

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from typing import Literal
 
 from knowledge.calculators import basis as B
-from knowledge.calculators._common import Component, dedupe, unconfirmed_caveat
+from knowledge.calculators._common import Component, dedupe, own_provisions, unconfirmed_caveat
 from knowledge.calculators._dates import (
     HolidayDataMissing,
     extend_for_holidays,
@@ -32,6 +32,10 @@ __all__ = [
     "maternity_leave",
     "miscarriage_leave",
 ]
+
+#: Shown when a provincial figure is used but no provincial provision could be cited for it.
+UNCITED_PROVINCIAL_DAYS = "本省延长产假的条文出处未能核实，请以当地规定为准。"
+UNCITED_PROVINCIAL_ADDON = "本省{what}的条文出处未能核实，请以当地规定为准。"
 
 NATIONAL_DAYS = 98  # 特别规定第七条第一款
 MAX_PRENATAL_DAYS = 15  # "其中产前可以休假15天"
@@ -156,7 +160,9 @@ def maternity_leave(
         )
     )
     rule = province.maternity if province else None
-    province_basis = tuple(rule.basis) if rule else ()
+    # Provincial parts cite the province's own provisions only: the national article is
+    # cited by the national components, never as the basis of a provincial figure.
+    province_basis = own_provisions(province, rule.basis) if province and rule else ()
 
     dystocia_days = rule.dystocia_days if rule else NATIONAL_DYSTOCIA_DAYS
     dystocia_basis = (B.MATERNITY_LEAVE,) + (
@@ -166,6 +172,8 @@ def maternity_leave(
     if dystocia:
         if dystocia_days > 0:
             components.append(Component(dystocia_days, "难产增加的产假", dystocia_basis))
+            if dystocia_days != NATIONAL_DYSTOCIA_DAYS and not province_basis:
+                notes.append(UNCITED_PROVINCIAL_ADDON.format(what="难产增加产假天数"))
         else:
             notes.append("本省数据没有单列难产增加的产假天数，请向当地人社部门确认。")
     elif caesarean:
@@ -174,9 +182,11 @@ def maternity_leave(
                 Component(
                     dystocia_days,
                     "剖宫产（本省按难产计算）增加的产假",
-                    dystocia_basis + province_basis,
+                    dedupe(dystocia_basis + province_basis),
                 )
             )
+            if not province_basis:
+                notes.append(UNCITED_PROVINCIAL_ADDON.format(what="剖宫产按难产计算的做法"))
         elif counts_caesarean is False:
             notes.append(
                 "按本省规定，剖宫产本身不按难产增加产假；如果医疗机构证明属于难产，"
@@ -193,6 +203,8 @@ def maternity_leave(
         multiple_basis = (B.MATERNITY_LEAVE,) + (
             province_basis if per_baby != NATIONAL_EXTRA_BABY_DAYS else ()
         )
+        if per_baby != NATIONAL_EXTRA_BABY_DAYS and not province_basis:
+            notes.append(UNCITED_PROVINCIAL_ADDON.format(what="多胞胎增加产假天数"))
         components.append(
             Component(
                 per_baby * (babies - 1),
@@ -225,6 +237,8 @@ def maternity_leave(
                     province_basis,
                 )
             )
+            if not province_basis:
+                notes.append(UNCITED_PROVINCIAL_DAYS)
         if rule.extra_days_by_birth_order and birth_order is None:
             options = "，".join(
                 f"第{order}个孩子{days}天"
@@ -305,7 +319,8 @@ def _leave_end(
     if base == HolidayCounting.calendar_days:
         # the usual case (上海, 江苏): only the province's own days are treated specially,
         # which the note on them already says
-        base_end, base_added, notes = start + timedelta(days=national_days - 1), 0, []
+        base_end, base_added = start + timedelta(days=national_days - 1), 0
+        notes: list[str] = []
     else:
         base_end, base_added, notes = _stretch_end(base, start, national_days, "国家规定的产假部分")
     end, extra_added, extra_notes = _stretch_end(

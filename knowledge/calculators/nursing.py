@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from knowledge.calculators import basis as B
-from knowledge.calculators._common import dedupe, unconfirmed_caveat
+from knowledge.calculators._common import dedupe, own_provisions, unconfirmed_caveat
 from knowledge.calculators._dates import add_years
 from knowledge.errors import InvalidFactsError
 from knowledge.models import ProvinceFile
@@ -85,8 +85,11 @@ def nursing_entitlement(
     if province is not None and province.nursing is not None and province.nursing.leave_description:
         rule = province.nursing
         provincial_leave = rule.leave_description
-        ids.extend(rule.basis)
+        own = own_provisions(province, rule.basis)
+        ids.extend(own)
         notes.append(f"{province.province}另有哺乳假规定：{rule.leave_description}")
+        if not own:
+            notes.append("本省哺乳假规定的条文出处未能核实，请以当地规定为准。")
         caveat = unconfirmed_caveat("本省哺乳假规定", rule.verification, rule.note)
         if caveat:
             notes.append(caveat)

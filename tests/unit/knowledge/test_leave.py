@@ -19,14 +19,37 @@ from knowledge.calculators.leave import maternity_leave, miscarriage_leave
 from knowledge.errors import InvalidFactsError
 from knowledge.loader import load_knowledge
 from knowledge.models import (
+    Law,
+    LawFile,
     MaternityRule,
     ParentalLeaveRule,
     PaternityLeaveRule,
     ProvinceFile,
+    Provision,
 )
 from knowledge.regions import resolve_province
 
 NATIONAL = "women_protection_rules:7.1"
+
+
+def _test_law(name: str) -> LawFile:
+    """The fixture province's own regulation, which stores ``test_rules:1``."""
+    return LawFile(
+        law=Law(
+            id="test_rules",
+            name=f"{name}人口与计划生育条例",
+            short_name="测试条例",
+            kind="local_regulation",
+            issuer=f"{name}人民代表大会常务委员会",
+            version="测试版本",
+            effective_date=None,
+            revision_year=None,
+            province=name,
+            sources=[{"title": "fixture", "url": "https://example.invalid/"}],
+            verification="secondary",
+        ),
+        provisions=[Provision(id="test_rules:1", article=1, text="测试条文", summary="测试")],
+    )
 
 
 def province(name: str = "测试省", **maternity: Any) -> ProvinceFile:
@@ -41,6 +64,7 @@ def province(name: str = "测试省", **maternity: Any) -> ProvinceFile:
     return ProvinceFile(
         province=name,
         short_name=name[:2],
+        laws=[_test_law(name)],
         maternity=MaternityRule(**rule),
         paternity_leave=PaternityLeaveRule(days=15, verification="secondary"),
         parental_leave=ParentalLeaveRule(days_per_year=10, verification="secondary"),

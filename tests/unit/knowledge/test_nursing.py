@@ -15,11 +15,31 @@ import pytest
 from knowledge.calculators.nursing import first_birthday, nursing_entitlement
 from knowledge.errors import InvalidFactsError
 from knowledge.models import (
+    Law,
+    LawFile,
     MaternityRule,
     NursingRule,
     ParentalLeaveRule,
     PaternityLeaveRule,
     ProvinceFile,
+    Provision,
+)
+
+OWN_LAW = LawFile(
+    law=Law(
+        id="test_rules",
+        name="测试省人口与计划生育条例",
+        short_name="测试条例",
+        kind="local_regulation",
+        issuer="测试省人民代表大会常务委员会",
+        version="测试版本",
+        effective_date=None,
+        revision_year=None,
+        province="测试省",
+        sources=[{"title": "fixture", "url": "https://example.invalid/"}],
+        verification="secondary",
+    ),
+    provisions=[Provision(id="test_rules:24", article=24, text="测试条文", summary="测试")],
 )
 
 
@@ -27,6 +47,7 @@ def province(nursing: NursingRule | None) -> ProvinceFile:
     return ProvinceFile(
         province="测试省",
         short_name="测试",
+        laws=[OWN_LAW],
         maternity=MaternityRule(extra_days=60, basis=["test_rules:1"], verification="secondary"),
         paternity_leave=PaternityLeaveRule(days=15, verification="secondary"),
         parental_leave=ParentalLeaveRule(days_per_year=10, verification="secondary"),
@@ -96,6 +117,17 @@ def test_provincial_nursing_leave_is_reported_with_its_basis_and_caveat() -> Non
     assert result.provincial_leave == "纯母乳喂养的可以再休一个月"
     assert "test_rules:24" in result.basis
     assert any("尚未核实" in note and "二手来源" in note for note in result.notes)
+
+
+def test_provincial_nursing_leave_without_own_provision_cites_nothing_provincial() -> None:
+    rule = NursingRule(
+        leave_description="纯母乳喂养的可以再休一个月",
+        basis=["women_protection_rules:9.2"],
+        verification="unconfirmed",
+    )
+    result = nursing_entitlement(birth_date=date(2025, 3, 8), province=province(rule))
+    assert set(result.basis) == {"women_protection_rules:9.1", "women_protection_rules:9.2"}
+    assert any("条文出处未能核实" in note for note in result.notes)
 
 
 def test_province_without_nursing_leave_says_so() -> None:
