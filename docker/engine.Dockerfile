@@ -19,7 +19,7 @@ COPY bot/engine/launcher.py /app/launcher.py
 COPY docker/endpoints.yml docker/credentials.yml /app/config/
 
 # Custom NLU components (nlu.components) are imported from /app.
-ENV PYTHONPATH=/app
+ENV PYTHONPATH=/app RASA_TELEMETRY_ENABLED=false
 RUN rasa train --domain flows/domain --data nlu/data flows/rules flows/stories \
       --config nlu/config.yml --out /app/models --fixed-model-name hotline \
  && chown -R 1001 /app

@@ -26,6 +26,7 @@ __all__ = [
     "DateValue",
     "ExtractionError",
     "Facts",
+    "extract_facts",
     "normalise_entities",
     "parse_babies",
     "parse_date",
@@ -233,4 +234,78 @@ def normalise_entities(entities: list[dict[str, Any]], *, today: date) -> Facts:
                 facts.money = parse_money(raw)
         except ExtractionError as error:
             facts.problems.append(str(error))
+    return facts
+
+
+_MONEY = re.compile(
+    r"(?:\d+(?:\.\d+)?\s*(?:万|千|k|K)?|[零一二三四五六七八九十百千万两壹贰叁肆伍陆柒捌玖拾佰仟]+)"
+    r"\s*(?:块钱|块|元)"
+)
+_PREGNANCY = re.compile(
+    r"(?:怀孕|怀了|懷孕|孕)\s*(?:了|已经|快|有)?\s*"
+    r"((?:\d+|[一二三四五六七八九十两]+)\s*(?:个多?月|周|星期))"
+)
+_CHILD_AGE = re.compile(
+    r"(?:宝宝|孩子|娃|小孩|儿子|女儿|宝)\s*(?:才|已经|刚|快|刚满|满)?\s*"
+    r"((?:\d+|[一二三四五六七八九十两]+)\s*(?:个多?月|岁半?|周岁)|半岁)"
+)
+_DATE_WORDS = re.compile(r"[年月日号周星期]|\d")
+
+
+def _guess_role(text: str, start: int, end: int, when: date, today: date) -> str:
+    """Which date the worker means, from the words around it."""
+    before, after = text[max(0, start - 6) : start], text[end : end + 5]
+    if "预产期" in before or "预产" in before:
+        return "due"
+    if re.match(r"(生的|生了|出生|生下|生产|生孩子|分娩|剖)", after) or "出生" in before:
+        return "birth"
+    if re.search(r"(预约|约了|约在|约的)", before + after):
+        return "appointment"
+    return "event" if when <= today else "due"
+
+
+def _dates_from_text(text: str, today: date) -> list[DateValue]:
+    base = datetime(today.year, today.month, today.day, 12, 0, 0).timestamp()
+    try:
+        found = _jionlp().ner.extract_time(text, time_base=base, with_parsing=False)
+    except Exception:  # a time extractor failure must never cost the worker her answer
+        return []
+    values: list[DateValue] = []
+    for item in found:
+        span = str(item["text"])
+        if item.get("type") not in ("time_point", "time_span") or not _DATE_WORDS.search(span):
+            continue
+        start, end = item["offset"]
+        try:
+            first = parse_date(span, role=None, today=today)
+            role = _guess_role(text, start, end, first.start, today)
+            values.append(parse_date(span, role=role, today=today))
+        except ExtractionError:
+            continue
+    return values
+
+
+def extract_facts(text: str, entities: list[dict[str, Any]], *, today: date) -> Facts:
+    """Facts from the engine's entities, completed from the text where the engine missed one.
+
+    Why both: the engine's entity model finds most spans, but a missed birth date means
+    asking the worker again for something she already wrote.
+    """
+    facts = normalise_entities(entities, today=today)
+    if not facts.dates:
+        facts.dates.extend(_dates_from_text(text, today))
+    if facts.money is None and (money := _MONEY.search(text)):
+        with contextlib.suppress(ExtractionError):
+            facts.money = parse_money(money.group())
+    if facts.pregnancy_weeks is None and (weeks := _PREGNANCY.search(text)):
+        with contextlib.suppress(ExtractionError):
+            facts.pregnancy_weeks = parse_pregnancy_weeks(weeks.group(1))
+    if facts.child_age_months is None and (age := _CHILD_AGE.search(text)):
+        with contextlib.suppress(ExtractionError):
+            facts.child_age_months = parse_months(age.group(1))
+    if facts.babies is None:
+        for word, count in _BABIES.items():
+            if word in text and count > 1:
+                facts.babies = count
+                break
     return facts

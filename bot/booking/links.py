@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
-__all__ = ["calendar_path", "code_from_token", "calendar_token"]
+__all__ = ["calendar_path", "calendar_token", "code_from_token"]
 
 _SALT = "appointment-ics"
 

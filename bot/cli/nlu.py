@@ -25,7 +25,7 @@ from nlu.evaluation import (
     multi_problem_sweep,
     threshold_sweep,
 )
-from nlu.extraction import normalise_entities
+from nlu.extraction import extract_facts
 
 app = typer.Typer(help="NLU：解析、评估和比较管线。", no_args_is_help=True)
 
@@ -67,7 +67,7 @@ def parse(
         fail(ENGINE_DOWN, EXIT_UNAVAILABLE)
     except EngineError as error:
         fail(f"引擎拒绝了请求：{error}")
-    facts = normalise_entities(result.get("entities", []), today=date.today())
+    facts = extract_facts(text, result.get("entities", []), today=date.today())
     if json_output:
         print_json({**result, "facts": facts.to_dict()})
         return
@@ -194,16 +194,20 @@ def compare(
 ) -> None:
     """Train (once, cached) and measure several pipeline configs on the same test set."""
     items = _load(data)
-    results = []
+    results: list[dict[str, Any]] = []
     for config in configs:
         try:
             results.append(_evaluate_config(config, items))
         except EngineSetupError as error:
-            fail(f"无法评估 {config}：{error}")
+            # One broken candidate must not throw away the measurements of the others.
+            results.append({"config": str(config), "error": str(error)})
     if json_output:
         print_json({"results": results})
         return
     header = ("config", "train_seconds", *SUMMARY_KEYS)
     typer.echo(" | ".join(header))
     for result in results:
+        if "error" in result:
+            typer.echo(f"{result['config']} | 失败：{result['error']}")
+            continue
         typer.echo(" | ".join(str(result[k]) for k in header))

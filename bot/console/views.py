@@ -154,14 +154,12 @@ async def suggest(body: SuggestIn, request: Request) -> dict[str, Any]:
 
 @router.get("/console/login", response_class=HTMLResponse, include_in_schema=False)
 async def login_page(request: Request) -> Response:
-    response = HTMLResponse("")
-    token = auth_web.login_csrf_token(request, response, _config(request))
+    config = _config(request)
+    token = auth_web.login_csrf_token(request, config)
     page = templates.TemplateResponse(
         request, "console_login.html", {"csrf_token": token, "error": None}
     )
-    for header, value in response.raw_headers:
-        if header == b"set-cookie":
-            page.raw_headers.append((header, value))
+    auth_web.set_login_csrf_cookie(page, config, token)
     return page
 
 
@@ -186,15 +184,11 @@ async def login_submit(
     )
     if result.user is not None:
         return response
+    token = auth_web.login_csrf_token(request, config)
     page = templates.TemplateResponse(
-        request,
-        "console_login.html",
-        {
-            "csrf_token": request.cookies.get(config.cookie_name + "_login_csrf", ""),
-            "error": result.error,
-        },
-        status_code=400,
+        request, "console_login.html", {"csrf_token": token, "error": result.error}, 400
     )
+    auth_web.set_login_csrf_cookie(page, config, token)
     return page
 
 

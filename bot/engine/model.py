@@ -85,6 +85,8 @@ def engine_environment() -> dict[str, str]:
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "RASA_CACHE_DIRECTORY": str(USER_CACHE / "rasa-cache"),
+        # No telemetry or error reports leave the machine (and no network at run time).
+        "RASA_TELEMETRY_ENABLED": "false",
     }
 
 

@@ -19,6 +19,8 @@ from bot.gateway import api
 from bot.gateway.health import check_all
 from bot.redis_client import make_redis
 from bot.settings import Settings, get_settings
+from bot.staff.calendar_file import public_router as appointment_calendar_router
+from bot.staff.routes import router as staff_router
 from bot.store.db import engine_for
 
 __all__ = ["create_app"]
@@ -73,6 +75,8 @@ def create_app(
     for router in channel_routers():
         app.include_router(router)
     app.include_router(console_views.router)
+    app.include_router(staff_router)
+    app.include_router(appointment_calendar_router)
 
     @app.get("/health", tags=["ops"])
     async def health(request: Request) -> JSONResponse:

@@ -18,13 +18,18 @@ _GRID = "#d9e2ec"
 
 
 def column_chart(
-    points: Sequence[tuple[str, int]], *, title: str, height: int = 220, accent_last: bool = False
+    points: Sequence[tuple[str, int]],
+    *,
+    title: str,
+    height: int = 220,
+    accent_last: bool = False,
+    peak: int | None = None,
 ) -> str:
-    """Vertical columns, one per label (e.g. bookings per day)."""
+    """Vertical columns, one per label (e.g. bookings per day); ``peak`` fixes the scale."""
     width = max(320, 28 * len(points) + 60)
     top, bottom, left = 28, 40, 34
     plot_h = height - top - bottom
-    peak = max([v for _, v in points] + [1])
+    peak = peak or max([v for _, v in points] + [1])
     step = (width - left - 10) / max(len(points), 1)
     parts = [
         f'<svg role="img" aria-label="{escape(title)}" viewBox="0 0 {width} {height}" '

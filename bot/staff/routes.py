@@ -472,7 +472,7 @@ def statistics(
         per_day_svg=charts.column_chart(figures.per_day, title="每天的预约数"),
         questions_svg=charts.bar_chart(figures.questions, title="问题类别"),
         cities_svg=charts.bar_chart(figures.cities, title="城市"),
-        no_show_svg=charts.column_chart(figures.no_show_by_week, title="每周未到率（%）"),
+        no_show_svg=charts.column_chart(figures.no_show_by_week, title="每周未到率（%）", peak=100),
     )
 
 

@@ -53,7 +53,7 @@
     }
     item.appendChild(bubble);
     log.appendChild(item);
-    item.scrollIntoView({ block: "end", behavior: "smooth" });
+    log.scrollTop = log.scrollHeight;
   }
 
   async function post(text, payload) {

@@ -161,6 +161,7 @@
       $("queue-count").textContent = String(data.queue.length);
       const list = $("queue");
       list.textContent = "";
+      if (!data.queue.length) list.appendChild(el("li", "muted", "暂无等待人工的对话。"));
       data.queue.forEach((h) => {
         const item = el("li");
         const button = el("button");

@@ -32,6 +32,8 @@ LONG_TEXT = "".join(
 
 
 def _intent_of(text: str) -> str:
+    if text.startswith("/"):
+        text = text.split("{", 1)[0]  # a payload with entities: /intent{"province": …}
     if text in ("/greet", "你好"):
         return "greet"
     if text in ("/human_handoff", "转人工"):

@@ -6,8 +6,8 @@ from fastapi.testclient import TestClient
 
 from bot.channels.relay import HANDOFF_OFFLINE_TEXT, HANDOFF_ONLINE_TEXT
 from tests.unit.channels.fakes import ART_42, FakeEngine
-from tests.unit.channels.wechat_support import reply_content, text_xml
 from tests.unit.channels.test_wechat_protocol import post as post_wechat
+from tests.unit.channels.wechat_support import reply_content, text_xml
 
 CHAT_HEADERS = {"X-Requested-With": "hotline-chat"}
 

@@ -9,6 +9,7 @@ import pytest
 
 from nlu.extraction import (
     ExtractionError,
+    extract_facts,
     normalise_entities,
     parse_babies,
     parse_date,
@@ -119,3 +120,50 @@ def test_engine_entities_are_normalised_and_bad_spans_reported() -> None:
     assert facts.money == Decimal(3500)
     assert len(facts.problems) == 1
     assert facts.to_dict()["dates"][0]["date"] == "2025-03-05"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "我去年3月5号生的孩子，现在公司要辞退我",
+            {"dates": [("birth", "2025-03-05")]},
+            id="birth-date-from-text",
+        ),
+        pytest.param(
+            "预产期是明年二月，公司说让我走",
+            {"dates": [("due", "2027-02-01/2027-02-28")]},
+            id="vague-due-date",
+        ),
+        pytest.param(
+            "我约了下周三去咨询", {"dates": [("appointment", "2026-12-02")]}, id="appointment"
+        ),
+        pytest.param(
+            "工资3000块，怀孕七个月了",
+            {"money": "3000", "pregnancy_weeks": 30},
+            id="money-and-weeks",
+        ),
+        pytest.param("宝宝半岁了单位不给哺乳时间", {"child_age_months": 6}, id="child-age"),
+        pytest.param(
+            "2025年12月20日生的双胞胎",
+            {"babies": 2, "dates": [("birth", "2025-12-20")]},
+            id="twins",
+        ),
+    ],
+)
+def test_facts_the_engine_missed_are_found_in_the_text(
+    text: str, expected: dict[str, object]
+) -> None:
+    facts = extract_facts(text, [], today=TODAY).to_dict()
+    for key, value in expected.items():
+        if key == "dates":
+            assert [(d["role"], d["date"]) for d in facts["dates"]] == value
+        else:
+            assert facts[key] == value
+
+
+def test_engine_entities_take_precedence_over_the_text() -> None:
+    facts = extract_facts(
+        "3月5日生的", [{"entity": "date", "value": "3月5日", "role": "birth"}], today=TODAY
+    )
+    assert [d.start for d in facts.dates] == [date(2026, 3, 5)]
