@@ -9,7 +9,9 @@ from bot.booking.errors import InvalidName
 
 __all__ = ["normalise_name"]
 
-_ALLOWED = re.compile(r"[\u3400-\u9fff·•A-Za-z ]{1,30}")
+_CHINESE = re.compile(r"[\u3400-\u9fff]{1,6}")  # 王, 王芳, 欧阳娜娜, 王女士
+_WITH_DOT = re.compile(r"[\u3400-\u9fff]{1,10}[·•][\u3400-\u9fff·•]{1,15}")  # 阿依古丽·买买提
+_LATIN = re.compile(r"[A-Za-z][A-Za-z .'-]{1,29}")
 _PREFIXES = ("我叫", "我是", "姓名是", "姓名", "名字是", "名字", "叫")
 
 
@@ -24,6 +26,6 @@ def normalise_name(text: str) -> str:
         if name.startswith(prefix) and len(name) > len(prefix):
             name = name[len(prefix) :].strip()
             break
-    if not _ALLOWED.fullmatch(name) or not name.strip():
+    if not any(p.fullmatch(name) for p in (_CHINESE, _WITH_DOT, _LATIN)):
         raise InvalidName("请只发送您的姓名，例如：王芳。可以只写姓，例如：王女士。")
     return name

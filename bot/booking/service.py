@@ -451,8 +451,8 @@ def book(
     for _ in range(CODE_ATTEMPTS):
         try:
             with session.begin_nested():
-                if not _take_seat(session, slot.id):
-                    raise SlotFull("抱歉，这个时间的名额刚刚约满了。请选择其他时间。")
+                # The row is inserted before the seat is taken: the slot's row lock is then
+                # held only from the UPDATE to the commit, which is what queues rivals.
                 appointment = Appointment(
                     code=new_code(),
                     slot_id=slot.id,
@@ -473,6 +473,8 @@ def book(
                 )
                 session.add(appointment)
                 session.flush()
+                if not _take_seat(session, slot.id):
+                    raise SlotFull("抱歉，这个时间的名额刚刚约满了。请选择其他时间。")
             return BookingOutcome(appointment, created=True)
         except IntegrityError:
             found = _existing(

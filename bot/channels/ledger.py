@@ -99,7 +99,7 @@ class MessageLedger:
                 log.warning("message ledger unavailable: %s", type(error).__name__)
                 return None
             if raw and raw != "processing":
-                return Outcome.from_json(raw)
+                return Outcome.from_json(str(raw))
             if time.monotonic() >= deadline:
                 return None
             await asyncio.sleep(POLL_S)

@@ -63,7 +63,8 @@ def _set_cookie(response: Response, request: Request, value: str) -> None:
         max_age=COOKIE_MAX_AGE_S,
         httponly=True,
         samesite="strict",
-        secure=request.url.scheme == "https",
+        secure=request.url.scheme == "https"
+        or request.app.state.settings.hotline_env == "production",
         path="/chat",
     )
 

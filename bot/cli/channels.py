@@ -1,4 +1,8 @@
-"""``hotline wechat menu`` and ``hotline telegram poll|set-webhook``: the channels' set-up."""
+"""``hotline wechat menu`` and ``hotline telegram poll|set-webhook``: the channels' set-up.
+
+The channel SDKs are imported inside the commands: every other ``hotline`` command starts
+without paying for wechatpy, python-telegram-bot and the web stack.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,6 @@ from typing import Annotated, Any
 import httpx
 import typer
 
-from bot.channels.errors import ChannelNotConfigured, DeliveryError
-from bot.channels.telegram import SECRET_HEADER
-from bot.channels.wechat_api import MENU, WeChatApi, make_wechat_client
 from bot.cli.output import EXIT_UNAVAILABLE, fail, print_json
 from bot.settings import get_settings
 
@@ -29,6 +30,9 @@ def menu(
     json_output: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
     """Publish the account's menu: 权益问答 / 预约（预约接待、我的预约） / 人工服务."""
+    from bot.channels.errors import ChannelNotConfigured, DeliveryError
+    from bot.channels.wechat_api import MENU, WeChatApi, make_wechat_client
+
     if dry_run:
         if json_output:
             print_json({"published": False, "menu": MENU})
@@ -59,6 +63,8 @@ def _bot() -> Any:
 
 async def _poll(gateway: str, once: bool, timeout_s: int) -> int:
     """Fetch updates and hand each to the gateway's own webhook; returns how many."""
+    from bot.channels.telegram import SECRET_HEADER
+
     secret = get_settings().dev_secret("telegram_webhook_secret")
     handled = 0
     offset: int | None = None

@@ -124,7 +124,7 @@ class HandoffDesk:
             "operator": "",
         }
         async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.hset(self._conv(sender_id), mapping=mapping)
+            pipe.hset(self._conv(sender_id), mapping=mapping)  # type: ignore[arg-type]
             pipe.expire(self._conv(sender_id), THREAD_TTL_S)
             pipe.zadd(self.QUEUE, {sender_id: now})
             await pipe.execute()
@@ -145,21 +145,24 @@ class HandoffDesk:
         data = await self._redis.hgetall(self._conv(sender_id))
         if not data:
             return None
-        status = "active" if data.get("status") == "active" else "waiting"
+        status: Literal["waiting", "active"] = (
+            "active" if data.get("status") == "active" else "waiting"
+        )
+        operator = data.get("operator")
         return Handoff(
             sender_id=sender_id,
-            channel=data["channel"],
-            user_id=data["user_id"],
+            channel=str(data["channel"]),
+            user_id=str(data["user_id"]),
             status=status,
-            reason=data.get("reason", ""),
+            reason=str(data.get("reason", "")),
             opened_at=float(data.get("opened_at", 0)),
-            operator=data.get("operator") or None,
+            operator=str(operator) if operator else None,
         )
 
     async def queue(self) -> list[Handoff]:
         """Open conversations, oldest first."""
         senders = await self._redis.zrange(self.QUEUE, 0, -1)
-        found = [await self.get(sender) for sender in senders]
+        found = [await self.get(str(sender)) for sender in senders]
         return [h for h in found if h is not None]
 
     async def claim(self, sender_id: str, operator: str) -> Handoff | None:

@@ -28,6 +28,35 @@ MIN_RANKED_CONFIDENCE = 0.1  # below this, retrieval suggests better than the ra
 BOOKING_INTENTS = frozenset(
     {"book_appointment", "cancel_appointment", "reschedule_appointment", "query_appointment"}
 )
+# What an operator usually says next about a problem: its dispute path or the closest
+# related right. Used after the engine's own alternatives and before plain retrieval.
+FOLLOW_UPS: dict[str, tuple[str, ...]] = {
+    "three_period_dismissal": ("unlawful_termination", "arbitration_procedure"),
+    "three_period_pay_cut": ("arbitration_procedure", "labor_inspection_complaint"),
+    "three_period_job_change": ("labor_inspection_complaint", "arbitration_procedure"),
+    "prenatal_checkup": ("three_period_pay_cut", "labor_inspection_complaint"),
+    "maternity_leave": ("maternity_allowance", "nursing_time"),
+    "miscarriage_leave": ("maternity_allowance", "emotional_support"),
+    "maternity_allowance": ("social_insurance", "maternity_leave"),
+    "nursing_time": ("three_period_job_change", "labor_inspection_complaint"),
+    "parental_leave": ("maternity_leave", "other_leave"),
+    "hiring_discrimination": ("labor_inspection_complaint", "legal_aid"),
+    "sexual_harassment": ("emotional_support", "legal_aid"),
+    "wage_arrears": ("labor_inspection_complaint", "arbitration_procedure"),
+    "social_insurance": ("labor_inspection_complaint", "maternity_allowance"),
+    "unlawful_termination": ("arbitration_procedure", "legal_aid"),
+    "overtime_pay": ("labor_inspection_complaint", "arbitration_procedure"),
+    "labor_contract": ("arbitration_procedure", "labor_inspection_complaint"),
+    "work_injury": ("social_insurance", "legal_aid"),
+    "arbitration_procedure": ("legal_aid", "mediation"),
+    "mediation": ("arbitration_procedure", "legal_aid"),
+    "legal_aid": ("arbitration_procedure", "hotline_info"),
+    "labor_inspection_complaint": ("arbitration_procedure", "hotline_info"),
+    "emotional_support": ("hotline_info", "legal_aid"),
+    "other_leave": ("labor_inspection_complaint", "arbitration_procedure"),
+    "employment_help": ("hotline_info", "social_insurance"),
+    "hotline_info": ("legal_aid", "mediation"),
+}
 # Facts worth carrying into a walkthrough started on the caller's behalf.
 CARRIED_ENTITIES = ("province", "city", "period", "babies", "birth_type")
 
@@ -48,7 +77,7 @@ class Suggestion:
     text: str
     citations: list[str]
     score: float
-    source: str  # "engine" (from the intent ranking) | "retrieval"
+    source: str  # "engine" (the intent ranking) | "follow_up" (its next step) | "retrieval"
     action: StartAction
 
 
@@ -128,6 +157,12 @@ def build_suggestions(
             ranked.append((name, confidence, "engine"))
     chosen = {name for name, _, _ in ranked[:SUGGESTION_COUNT]}
     candidates = ranked[:SUGGESTION_COUNT]
+    if candidates:
+        for follow_up in FOLLOW_UPS.get(candidates[0][0], ()):
+            wanted = len(candidates) < SUGGESTION_COUNT and follow_up not in chosen
+            if wanted and follow_up in knowledge.answers:
+                candidates.append((follow_up, 0.0, "follow_up"))
+                chosen.add(follow_up)
     if len(candidates) < SUGGESTION_COUNT:
         hint = top_intent if top_intent in knowledge.answers else None
         for hit in search(text, intent=hint, kind="answer", limit=6, base=knowledge):

@@ -15,12 +15,9 @@ from knowledge.render import render_answer
 
 log = logging.getLogger(__name__)
 
+# Booking intents are handled by the booking form and actions (flows/actions/booking*.py).
 BOOKING_INTENTS = frozenset(
     {"book_appointment", "cancel_appointment", "reschedule_appointment", "query_appointment"}
-)
-BOOKING_BY_PHONE = (
-    "在线预约暂未开通。您可以拨打12333（人社）或12351（工会）询问所在地女职工劳动人事争议维权工作站"
-    "的维权接待日时间；需要法律援助的，可以拨打12348或到当地法律援助中心申请。"
 )
 NO_ANSWER = (
     "这个问题我暂时没有整理好的答案。建议您拨打12333（人社劳动保障）、12338（妇联妇女维权）、"
@@ -65,9 +62,6 @@ class ActionAnswerQuestion(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
-        if intent in BOOKING_INTENTS:
-            dispatcher.utter_message(text=BOOKING_BY_PHONE)
-            return []
         period = parse_period(tracker.get_slot("period"))
         try:
             answer = render_answer(intent, period)

@@ -78,7 +78,9 @@ def gateway(tmp_path: Path, redis_url: str) -> Iterator[Gateway]:
         thread.join(timeout=10)
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API allows one running instance per thread, and the
+# staff dashboard's tests start their own.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

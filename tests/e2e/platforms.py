@@ -25,6 +25,8 @@ class PlatformLog:
     wechat_sent: list[dict[str, Any]] = field(default_factory=list)
     wechat_token_fetches: int = 0
     telegram_calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    telegram_pending: list[dict[str, Any]] = field(default_factory=list)  # for getUpdates
+    wechat_menus: list[dict[str, Any]] = field(default_factory=list)
 
     def telegram_texts(self, chat_id: int) -> list[str]:
         return [
@@ -75,6 +77,11 @@ def _handler(log: PlatformLog) -> type[BaseHTTPRequestHandler]:
 
         def do_POST(self) -> None:
             path = urlsplit(self.path).path
+            if path.endswith("/cgi-bin/menu/create"):
+                length = int(self.headers["Content-Length"])
+                log.wechat_menus.append(json.loads(self.rfile.read(length)))
+                self._json({"errcode": 0, "errmsg": "ok"})
+                return
             if path.endswith("/cgi-bin/message/custom/send"):
                 log.wechat_sent.append(
                     json.loads(self.rfile.read(int(self.headers["Content-Length"])))
@@ -93,6 +100,8 @@ def _handler(log: PlatformLog) -> type[BaseHTTPRequestHandler]:
                         "first_name": "助手",
                         "username": "hotline_bot",
                     }
+                elif method == "getUpdates":
+                    result, log.telegram_pending[:] = list(log.telegram_pending), []
                 elif method == "sendMessage":
                     result = {
                         "message_id": len(log.telegram_calls),

@@ -73,6 +73,12 @@ class ChannelStack:
         except subprocess.TimeoutExpired:
             process.kill()
 
+    def hotline(self, *args: str) -> subprocess.CompletedProcess[str]:
+        env = {**self.env, "GATEWAY_URL": self.gateway_url}
+        return subprocess.run(
+            [HOTLINE, *args], env=env, capture_output=True, text=True, timeout=60, check=False
+        )
+
     def restart(self, name: str) -> None:
         self.stop(name)
         self.start(name)
@@ -218,6 +224,38 @@ def test_a_telegram_update_is_answered_through_the_bot_api(channel_stack: Channe
     assert texts and ART_42 in texts[0]
 
 
+def test_telegram_long_polling_hands_updates_to_the_gateway(channel_stack: ChannelStack) -> None:
+    channel_stack.platforms.telegram_pending.append(
+        {
+            "update_id": 990100,
+            "message": {
+                "message_id": 6,
+                "from": {"id": 7011000002, "is_bot": False, "first_name": "芳"},
+                "chat": {"id": 7011000002, "first_name": "芳", "type": "private"},
+                "date": int(time.time()),
+                "text": "/start",
+                "entities": [{"offset": 0, "length": 6, "type": "bot_command"}],
+            },
+        }
+    )
+    result = channel_stack.hotline("telegram", "poll", "--once", "--timeout", "0")
+    assert result.returncode == 0, result.stderr
+    assert "已处理 1 条更新" in result.stdout
+    calls = channel_stack.platforms.telegram_calls
+    assert "deleteWebhook" in [name for name, _ in calls]
+    greeting = next(p for n, p in calls if n == "sendMessage" and int(p["chat_id"]) == 7011000002)
+    assert greeting["reply_markup"]["inline_keyboard"][0][0]["text"] == "怀孕被辞退"
+
+
+def test_the_wechat_menu_command_publishes_the_four_entries(channel_stack: ChannelStack) -> None:
+    result = channel_stack.hotline("wechat", "menu", "--json")
+    assert result.returncode == 0, result.stderr
+    menu = channel_stack.platforms.wechat_menus[-1]
+    names = [b["name"] for b in menu["button"]]
+    subs = [s["name"] for b in menu["button"] for s in b.get("sub_button", [])]
+    assert names == ["权益问答", "预约", "人工服务"] and subs == ["预约接待", "我的预约"]
+
+
 def test_a_wechat_handoff_reaches_the_console_and_the_reply_goes_back_by_wechat(
     channel_stack: ChannelStack,
 ) -> None:
@@ -254,7 +292,7 @@ def test_suggestions_come_from_the_real_engine_and_the_benchmark_runs(
     assert body["engine"] == "up" and body["intent"] == "three_period_dismissal"
     assert len(body["suggestions"]) == 3 and body["suggestions"][0]["citations"]
     bench = subprocess.run(
-        [HOTLINE, "console", "bench", "--requests", "40", "--json"],
+        [HOTLINE, "console", "bench", "--requests", "20", "--warmup", "3", "--json"],
         env={**channel_stack.env, "GATEWAY_URL": channel_stack.gateway_url},
         capture_output=True,
         text=True,
@@ -263,22 +301,22 @@ def test_suggestions_come_from_the_real_engine_and_the_benchmark_runs(
     )
     assert bench.returncode == 0, bench.stderr
     figures = json.loads(bench.stdout)
-    assert figures["requests"] == 40 and figures["errors"] == 0
+    assert figures["requests"] == 20 and figures["errors"] == 0
 
 
 def test_the_conversation_survives_an_engine_restart(channel_stack: ChannelStack) -> None:
-    sender = "wechat:oE2eRestart"
-    channel_stack.wechat("你好", "880020", user="oE2eRestart")
-    before = channel_stack.tracker(sender)
-    events_before = len(before["events"])  # type: ignore[arg-type]
+    # Before the restart: one worker is greeted with numbered choices; another writes
+    # something the assistant cannot understand (its first miss).
+    channel_stack.wechat("你好", "880020", user="oE2eRestartA")
+    first_miss = channel_stack.wechat("asdfghjkl", "880021", user="oE2eRestartB")
+    assert "没有完全理解" in first_miss
+    events_before = len(channel_stack.tracker("wechat:oE2eRestartA")["events"])  # type: ignore[arg-type]
     channel_stack.restart("engine")
-    after = channel_stack.tracker(sender)
-    assert len(after["events"]) >= events_before  # type: ignore[arg-type]
-    # The greeting's numbered choices are still answered with a digit, from Redis and the
-    # tracker store: "1" picks 怀孕被辞退, answered by the restarted engine.
-    answer = channel_stack.wechat("1", "880021", user="oE2eRestart")
-    assert ART_42 in answer
-    texts = [
-        e.get("text") for e in channel_stack.tracker(sender)["events"] if e.get("event") == "user"
-    ]  # type: ignore[union-attr]
-    assert texts[:1] == ["你好"] and texts[-1] == "/three_period_dismissal"
+    # The restarted engine reads both conversations back from the tracker store.
+    assert len(channel_stack.tracker("wechat:oE2eRestartA")["events"]) >= events_before  # type: ignore[arg-type]
+    assert ART_42 in channel_stack.wechat("1", "880022", user="oE2eRestartA")
+    second_miss = channel_stack.wechat("zzzz", "880023", user="oE2eRestartB")
+    assert "两次都没能理解" in second_miss and "人工" in second_miss
+    events = channel_stack.tracker("wechat:oE2eRestartB")["events"]
+    texts = [e.get("text") for e in events if e.get("event") == "user"]  # type: ignore[union-attr]
+    assert texts == ["asdfghjkl", "zzzz"]

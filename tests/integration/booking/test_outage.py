@@ -64,15 +64,18 @@ def test_booking_while_the_database_is_down_says_so_with_the_hotlines(
     slot_id = add_slot(pg_engine, add_station(pg_engine), starts_at=NOW.replace(day=9, hour=9))
     pg_cluster.stop()
     try:
-        with pytest.raises(BookingUnavailable) as raised:
-            with service.guard_database(), session_scope(pg_engine) as session:
-                service.book(
-                    session=session,
-                    request=_request(slot_id),
-                    now=NOW,
-                    policy=policy,
-                    cipher=cipher,
-                )
+        with (
+            pytest.raises(BookingUnavailable) as raised,
+            service.guard_database(),
+            session_scope(pg_engine) as session,
+        ):
+            service.book(
+                session=session,
+                request=_request(slot_id),
+                now=NOW,
+                policy=policy,
+                cipher=cipher,
+            )
     finally:
         pg_cluster.start()
     message = str(raised.value)
@@ -94,15 +97,18 @@ def test_losing_the_database_after_the_seat_was_taken_leaves_nothing_half_writte
 
     event.listen(pg_engine, "after_cursor_execute", stop_after_seat)
     try:
-        with pytest.raises(BookingUnavailable):
-            with service.guard_database(), session_scope(pg_engine) as session:
-                service.book(
-                    session=session,
-                    request=_request(slot_id),
-                    now=NOW,
-                    policy=policy,
-                    cipher=cipher,
-                )
+        with (
+            pytest.raises(BookingUnavailable),
+            service.guard_database(),
+            session_scope(pg_engine) as session,
+        ):
+            service.book(
+                session=session,
+                request=_request(slot_id),
+                now=NOW,
+                policy=policy,
+                cipher=cipher,
+            )
     finally:
         event.remove(pg_engine, "after_cursor_execute", stop_after_seat)
         pg_cluster.start()

@@ -150,3 +150,29 @@ def test_one_click_starts_a_walkthrough_in_the_calls_own_conversation(
     sender, text = engine.messages[-1]
     assert sender.startswith("console:") and text == "/three_period_dismissal"
     assert body["replies"][0]["citations"]
+
+
+def test_a_clear_question_is_followed_by_its_next_steps() -> None:
+    parse = {
+        "intent": {"name": "three_period_dismissal", "confidence": 0.99},
+        "entities": [],
+        "intent_ranking": [
+            {"name": "three_period_dismissal", "confidence": 0.99},
+            {"name": "unlawful_termination", "confidence": 0.005},
+        ],
+    }
+    result = build_suggestions("我在济南，怀孕五个月了，公司说要辞退我", parse)
+    assert [(s.intent, s.source) for s in result.suggestions] == [
+        ("three_period_dismissal", "engine"),
+        ("unlawful_termination", "follow_up"),
+        ("arbitration_procedure", "follow_up"),
+    ]
+
+
+def test_every_follow_up_names_an_answer_of_the_knowledge_base() -> None:
+    from bot.console.suggest import FOLLOW_UPS
+    from knowledge.loader import load_knowledge
+
+    answers = load_knowledge().answers
+    named = {intent for key, rest in FOLLOW_UPS.items() for intent in (key, *rest)}
+    assert named <= set(answers)

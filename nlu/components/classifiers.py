@@ -1,0 +1,52 @@
+"""An intent classifier for short Chinese messages (runs inside the Rasa engine, Python 3.10).
+
+Rasa's ``LogisticRegressionClassifier`` fits raw n-gram counts with a fixed C=1, which
+under-fits many-class text problems: long messages dominate and rare but telling n-grams
+(辞退, 哺乳, 仲裁) weigh no more than common ones. Weighting the same sparse features by
+TF-IDF (sublinear term frequency, L2-normalised rows) and letting C be chosen by measurement
+gave +3–4 points of accuracy on the independent test set (nlu/README.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Text
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+from sklearn.feature_extraction.text import TfidfTransformer
+from sklearn.pipeline import Pipeline
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
+)
+class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
+    """Logistic regression over TF-IDF-weighted sparse features, with a configurable C."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            **LogisticRegressionClassifier.get_default_config(),
+            "C": 30.0,
+            "sublinear_tf": True,
+            "max_iter": 2000,
+        }
+
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        name: Text,
+        model_storage: ModelStorage,
+        resource: Resource,
+    ) -> None:
+        super().__init__(config, name, model_storage, resource)
+        self.clf.set_params(C=float(self.config["C"]))
+        # persist()/load() of the parent store and restore whatever ``clf`` is (skops).
+        self.clf = Pipeline(
+            [
+                ("tfidf", TfidfTransformer(sublinear_tf=bool(self.config["sublinear_tf"]))),
+                ("logistic_regression", self.clf),
+            ]
+        )
