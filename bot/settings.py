@@ -88,6 +88,11 @@ class Settings(BaseSettings):
     wechat_encoding_aes_key: SecretStr | None = Field(
         default=None, description="WeChat EncodingAESKey (safe mode)"
     )
+    wechat_reminder_template_id: str | None = Field(
+        default=None,
+        description="WeChat template message for the day-before appointment reminder "
+        "(keywords in order: service, time, place, confirmation code)",
+    )
     telegram_token: SecretStr | None = Field(default=None, description="Telegram bot token")
     telegram_webhook_secret: SecretStr | None = Field(
         default=None, description="Telegram webhook path secret and secret-token header"

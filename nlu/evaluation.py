@@ -51,6 +51,7 @@ class Prediction:
     gold_entities: tuple[tuple[str, str, str | None], ...] = ()
     entities: tuple[tuple[str, str, str | None], ...] = ()
     also: tuple[str, ...] = ()
+    clauses: tuple[tuple[str, float], ...] = ()
 
 
 def load_jsonl(path: Path) -> list[LabelledText]:
@@ -229,17 +230,20 @@ def threshold_sweep(
 
 
 def _second_candidates(p: Prediction, threshold: float, domain: frozenset[str]) -> set[str]:
-    """Domain intents other than the main one, in the top three, at or above ``threshold``."""
+    """Domain intents of the message's clauses, other than the main one, at ``threshold``+."""
     main, _ = _raw_top(p)
-    ranked = [(n, c) for n, c in p.ranking if n not in (FALLBACK_INTENT, main)][:2]
-    return {name for name, confidence in ranked if confidence >= threshold and name in domain}
+    return {
+        name
+        for name, confidence in p.clauses
+        if name != main and name in domain and confidence >= threshold
+    }
 
 
 def multi_problem_sweep(
     predictions: Sequence[Prediction], thresholds: Sequence[float], domain: frozenset[str]
 ) -> list[dict[str, float | int]]:
-    """For a second-problem threshold: how often a real second problem is found (lines with
-    ``also``) and how often a false one is raised on single-problem, in-scope lines."""
+    """For a clause-confidence threshold: how often a real second problem is found (lines
+    with ``also``) and how often a false one is raised on single-problem, in-scope lines."""
     multi = [p for p in predictions if p.also]
     single = [p for p in predictions if not p.also and p.gold in domain]
     rows: list[dict[str, float | int]] = []

@@ -28,7 +28,9 @@ class Reminder:
     """Everything a channel needs to remind one worker of one appointment.
 
     ``fields`` carries the values a WeChat template needs (keyword1…), named for what they
-    hold; ``text`` is the same content as one message for free-form channels.
+    hold; ``text`` is the same content as one message for free-form channels. ``link`` is
+    the appointment's calendar (``.ics``) address when the caller knows the public URL and
+    the signing secret; empty otherwise (a template message then opens nothing).
     """
 
     channel: str
@@ -39,6 +41,7 @@ class Reminder:
     address: str
     text: str
     fields: Mapping[str, str] = field(default_factory=dict)
+    link: str = ""
 
 
 @dataclass(frozen=True)

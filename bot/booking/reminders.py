@@ -8,6 +8,7 @@ half-way never sends the first ones twice; a refused or impossible delivery is r
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -33,8 +34,12 @@ class ReminderResult:
     detail: str
 
 
-def build_reminder(appointment: Appointment) -> Reminder:
-    """The reminder for one appointment: text for chat channels, fields for templates."""
+def build_reminder(appointment: Appointment, *, link: str = "") -> Reminder:
+    """The reminder for one appointment: text for chat channels, fields for templates.
+
+    ``link`` is the appointment's calendar address; the booking code cannot build it
+    alone (it needs the public URL and the signing secret), so the caller passes it.
+    """
     view = service.view_of(appointment)
     local = view.starts_at.astimezone(CHINA_TZ)
     return Reminder(
@@ -44,7 +49,7 @@ def build_reminder(appointment: Appointment) -> Reminder:
         starts_at=view.starts_at,
         station_name=view.station_name,
         address=view.address,
-        text=reminder_text(view),
+        text=reminder_text(view, ics_url=link or None),
         fields={
             "service": SERVICE_NAMES.get(view.service, view.service),
             "time": f"{local:%Y-%m-%d %H:%M}",
@@ -54,15 +59,28 @@ def build_reminder(appointment: Appointment) -> Reminder:
             "code": view.code,
             "phone": view.station_phone or "",
         },
+        link=link,
     )
 
 
 async def send_due_reminders(
-    *, engine: Engine, registry: NotifierRegistry, now: datetime
+    *,
+    engine: Engine,
+    registry: NotifierRegistry,
+    now: datetime,
+    link_for: Callable[[str], str] | None = None,
+    record: bool = True,
 ) -> list[ReminderResult]:
-    """Remind every worker booked for tomorrow who has not been reminded yet."""
+    """Remind every worker booked for tomorrow who has not been reminded yet.
+
+    ``link_for`` turns a confirmation code into the appointment's calendar address.
+    ``record=False`` (dry runs) marks nothing, so the real run still reminds everyone.
+    """
     with session_scope(engine) as session:
-        due = [(a.id, build_reminder(a)) for a in service.due_reminders(session=session, now=now)]
+        due = [
+            (a.id, build_reminder(a, link=link_for(a.code) if link_for else ""))
+            for a in service.due_reminders(session=session, now=now)
+        ]
     results: list[ReminderResult] = []
     for appointment_id, reminder in due:
         notifier = registry.for_channel(reminder.channel)
@@ -72,13 +90,13 @@ async def send_due_reminders(
             )
             continue
         outcome = await notifier.send_reminder(reminder)
-        if outcome.delivered:
+        if not outcome.delivered:
+            log.warning("reminder not delivered on %s: %s", reminder.channel, outcome.detail)
+        elif record:
             with session_scope(engine) as session:
                 appointment = session.get(Appointment, appointment_id)
                 if appointment is not None:
                     appointment.reminder_sent_at = now
-        else:
-            log.warning("reminder not delivered on %s: %s", reminder.channel, outcome.detail)
         results.append(
             ReminderResult(
                 reminder.appointment_code, reminder.channel, outcome.delivered, outcome.detail

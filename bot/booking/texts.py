@@ -113,11 +113,13 @@ def confirmation_text(view: AppointmentView, *, ics_url: str | None = None) -> s
     return "\n".join(lines)
 
 
-def reminder_text(view: AppointmentView) -> str:
+def reminder_text(view: AppointmentView, *, ics_url: str | None = None) -> str:
+    """The day-before reminder as one chat message (with the calendar link when known)."""
     return (
         f"提醒：您明天预约了{SERVICE_SHORT.get(view.service, view.service)}，"
         f"时间 {format_when(view.starts_at, view.ends_at)}，"
         f"地点 {view.station_name}（{view.address}）。"
         f"预约码 {view.code}。请带上身份证、劳动合同、工资条、相关通知和证明材料。"
         + (f"如不能前来，请致电 {view.station_phone}。" if view.station_phone else "")
+        + (f"\n加入手机日历：{ics_url}" if ics_url else "")
     )

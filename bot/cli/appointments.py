@@ -14,6 +14,7 @@ import typer
 from bot.booking import service
 from bot.booking.errors import BookingError
 from bot.booking.ics import appointment_ics
+from bot.booking.links import calendar_path
 from bot.booking.notify import MemoryNotifier, NotifierRegistry
 from bot.booking.policy import CHINA_TZ
 from bot.booking.reminders import send_due_reminders
@@ -111,7 +112,7 @@ def notifier_registry(settings: Settings, *, dry_run: bool) -> NotifierRegistry:
     if dry_run:
         memory = MemoryNotifier()
         return NotifierRegistry(
-            {name: memory for name in ("wechat", "telegram", "webchat", "api", "cli", "console")}
+            {name: memory for name in ("wechat", "telegram", "web", "api", "cli", "console")}
         )
     registry = NotifierRegistry()
     if importlib.util.find_spec(CHANNEL_NOTIFIERS) is not None:
@@ -131,10 +132,21 @@ def remind(
     settings = get_settings()
     runtime = booking_runtime(settings)
     registry = notifier_registry(settings, dry_run=dry_run)
+    secret = settings.dev_secret("secret_key")
+
+    def calendar_link(code: str) -> str:
+        return runtime.public_url + calendar_path(secret, code)
+
     try:
         with service.guard_database():
             results = asyncio.run(
-                send_due_reminders(engine=runtime.engine, registry=registry, now=_now(now))
+                send_due_reminders(
+                    engine=runtime.engine,
+                    registry=registry,
+                    now=_now(now),
+                    link_for=calendar_link,
+                    record=not dry_run,
+                )
             )
     except BookingError as error:
         fail(str(error), EXIT_UNAVAILABLE)

@@ -16,6 +16,7 @@ from bot.engine.model import EngineSetupError
 from bot.engine.nlu_models import serve_nlu_model, train_nlu_model
 from bot.settings import get_settings
 from knowledge.check import DOMAIN_INTENTS
+from nlu.clauses import split_clauses
 from nlu.evaluation import (
     EvaluationDataError,
     LabelledText,
@@ -85,6 +86,18 @@ async def _predict_all(client: EngineClient, items: list[LabelledText]) -> list[
             result = await client.parse(item.text)
             elapsed_ms = (time.perf_counter() - started) * 1000
             intent = result.get("intent") or {}
+            clauses = []
+            for clause in split_clauses(item.text):
+                parsed = await client.parse(clause)
+                top = next(
+                    (
+                        r
+                        for r in parsed.get("intent_ranking", [])
+                        if r.get("name") != "nlu_fallback"
+                    ),
+                    {},
+                )
+                clauses.append((str(top.get("name")), float(top.get("confidence") or 0.0)))
             predictions.append(
                 Prediction(
                     gold=item.intent,
@@ -102,6 +115,7 @@ async def _predict_all(client: EngineClient, items: list[LabelledText]) -> list[
                         for e in result.get("entities", [])
                     ),
                     also=item.also,
+                    clauses=tuple(clauses),
                 )
             )
     finally:
@@ -134,7 +148,7 @@ def _load(data: Path) -> list[LabelledText]:
 
 
 SWEEP = (0.0, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7)
-MULTI_SWEEP = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3)
+MULTI_SWEEP = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 DOMAIN = frozenset(DOMAIN_INTENTS)
 
 SUMMARY_KEYS = (

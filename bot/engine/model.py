@@ -36,6 +36,7 @@ DATA_PATHS = (
 CONFIG_PATH = PROJECT_ROOT / "nlu" / "config.yml"
 EXTRA_INPUTS = (
     PROJECT_ROOT / "nlu" / "dictionary",
+    PROJECT_ROOT / "nlu" / "components",
     PROJECT_ROOT / "requirements" / "engine.txt",
 )
 ENGINE_VENV = PROJECT_ROOT / ".venv-rasa"

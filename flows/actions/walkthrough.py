@@ -28,11 +28,10 @@ from flows.actions.case import Case
 from flows.actions.dispute import dispute_path
 from flows.actions.explain import explain
 from flows.actions.progress import Progress, advance, resume
-from flows.actions.reading import Message, dismissal_status_in, employer_action_in, read
+from flows.actions.reading import Message
 from flows.actions.replies import Button, Say
-from flows.actions.start import opening
+from flows.actions.start import begin, opening
 from knowledge.errors import KnowledgeError
-from knowledge.regions import resolve_province
 
 __all__ = [
     "FORM",
@@ -166,15 +165,6 @@ class ValidateWalkthroughForm(Action):
         return _events(progress)
 
 
-def _province(value: Any) -> str | None:
-    if not value:
-        return None
-    try:
-        return resolve_province(str(value))
-    except KnowledgeError:
-        return None
-
-
 class ActionStartWalkthrough(Action):
     """A three-period question: a short answer now, then the questions her case needs.
 
@@ -189,52 +179,17 @@ class ActionStartWalkthrough(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         message = latest_message(tracker)
-        intent = message.intent or ""
-        topic = C.INTENT_TOPICS.get(intent)
         case = Case.from_slots(tracker.slots)
         active = (tracker.active_loop or {}).get("name") == FORM
-        updates: dict[str, Any] = {}
-        province = _province(case.get(C.PROVINCE))
-        if province != case.get(C.PROVINCE):
-            updates[C.PROVINCE] = province
-        reading = read(message, requested=None, case=case, today=date.today())
-        updates.update(reading.updates)
-        if reading.estimates:
-            updates[C.ESTIMATES] = sorted({*case.estimates, *reading.estimates})
-        topics = case.topics if active else []
         other = second_problem(tracker.latest_message or {})
-        for new in (topic, C.INTENT_TOPICS.get(other or "")):
-            if new and new not in topics:
-                topics = [*topics, new]
-        updates[C.TOPICS] = topics
-        if not active:
-            updates.update(
-                {C.CONFIRMED: None, C.FIX: None, C.FAILURES: 0, C.HISTORY: [], C.STAGE: "active"}
-            )
-        action = C.TOPIC_ACTIONS.get(topic or "") or employer_action_in(message, case.period)
-        if action and (not active or case.employer_action in (None, "none")):
-            updates[C.EMPLOYER_ACTION] = action
-            if action == "dismissal":
-                status = dismissal_status_in(message)
-                if status:
-                    updates[C.DISMISSAL_STATUS] = status
-        elif not active and topic not in C.TOPIC_ACTIONS:
-            updates[C.EMPLOYER_ACTION] = "none"
-        after = case.with_values(updates)
-        period = C.infer_period(after, topic, today=date.today())
-        if period and period != case.get(C.PERIOD):
-            updates[C.PERIOD] = period
-        after = case.with_values(updates)
+        start = begin(case, message, active=active, other=other, today=date.today())
         say(
             dispatcher,
             opening(
-                intent,
-                after,
-                continuing=active,
-                other=other if other not in C.INTENT_TOPICS else None,
+                start.intent, case.with_values(start.updates), continuing=active, other=start.other
             ),
         )
-        return [SlotSet(key, value) for key, value in updates.items()]
+        return [SlotSet(key, value) for key, value in start.updates.items()]
 
 
 class ActionFinishWalkthrough(Action):

@@ -36,9 +36,7 @@ def _half_width(text: str) -> str:
     )
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
 class TextNormalizer(GraphComponent):
     """Traditional → simplified and full-width → half-width, offsets preserved."""
 
@@ -84,9 +82,7 @@ class TextNormalizer(GraphComponent):
         return messages
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
 class NumeralLemmatizer(GraphComponent):
     """Chinese numerals in token lemmas become digits (七个月 → 7个月); offsets untouched."""
 

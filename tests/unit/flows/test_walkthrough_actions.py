@@ -229,3 +229,40 @@ async def test_twins_after_the_explanation_reopen_the_review() -> None:
     slots = slot_events(events)
     assert slots[C.BABIES] == "2" and slots[C.CONFIRMED] is None and slots[C.STAGE] == "active"
     assert "宝宝数量改为2个（双胞胎）" in messages[0]["custom"]["text"]
+
+
+async def test_distress_in_the_same_message_is_acknowledged_before_any_question() -> None:
+    ranking = [("three_period_dismissal", 0.6), ("emotional_support", 0.3)]
+    messages, _ = await run(
+        ActionStartWalkthrough(),
+        tracker("我快撑不下去了，怀孕了公司还要辞退我", "three_period_dismissal", ranking=ranking),
+    )
+    first = messages[0]["custom"]
+    assert first["text"].startswith("听起来您现在真的很难受")
+    assert "12338" in first["text"] and first["buttons"][0]["payload"] == "/human_handoff"
+    assert ART_42 in messages[1]["custom"]["citations"]
+
+
+async def test_facts_told_outside_a_question_open_the_matching_walkthrough() -> None:
+    """The engine takes "宝宝5月20日出生，单位不给我哺乳时间" for a bare answer (inform)."""
+    entities = [
+        {"entity": "province", "value": "北京市"},
+        {"entity": "date", "value": "2026年5月20日", "role": "birth", "start": 7, "end": 17},
+    ]
+    text = "我在北京上班，宝宝2026年5月20日出生，单位不给我哺乳时间"
+    messages, events = await run(
+        ActionStartWalkthrough(), tracker(text, "inform", entities=entities)
+    )
+    slots = slot_events(events)
+    assert slots[C.TOPICS] == ["nursing"] and slots[C.EMPLOYER_ACTION] == "nursing_denied"
+    assert slots[C.PERIOD] == "nursing" and slots[C.BIRTH_DATE] == "2026-05-20"
+    assert "哺乳" in messages[0]["custom"]["text"] and messages[0]["custom"]["citations"]
+
+
+async def test_facts_without_a_problem_leave_the_employer_question_open() -> None:
+    _, events = await run(
+        ActionStartWalkthrough(),
+        tracker("我在哺乳期", "inform", entities=[{"entity": "period", "value": "nursing"}]),
+    )
+    slots = slot_events(events)
+    assert slots[C.TOPICS] == [] and slots[C.EMPLOYER_ACTION] is None

@@ -15,7 +15,7 @@ from knowledge.loader import load_knowledge
 
 TODAY = date(2026, 11, 25)
 ACTIONS = Path(__file__).resolve().parents[3] / "flows" / "actions"
-WALKTHROUGH_MODULES = ("questions", "explain", "dispute", "start", "care", "progress")
+WALKTHROUGH_MODULES = ("questions", "explain", "employer", "dispute", "start", "care", "progress")
 ART_42 = "《中华人民共和国劳动合同法》第四十二条"
 #: Lines that give advice or name what to keep, and state no rule.
 ADVICE = ("【", "请保存好", "我是智能助手", "想了解", "以上日期", "需要律师")

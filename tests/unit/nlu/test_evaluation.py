@@ -83,13 +83,13 @@ def test_entity_scores_only_count_annotated_lines() -> None:
 def test_second_problem_sweep_counts_found_and_false_alarms() -> None:
     domain = frozenset({"a", "b", "c"})
     preds = [
-        p("a", "a", also=("b",), ranking=(("a", 0.6), ("b", 0.3))),
-        p("a", "a", also=("c",), ranking=(("a", 0.9), ("c", 0.05))),
-        p("a", "a", ranking=(("a", 0.7), ("b", 0.2))),
-        p("b", "b", ranking=(("b", 0.95), ("a", 0.02))),
+        p("a", "a", also=("b",), ranking=(("a", 0.6),), clauses=(("a", 0.9), ("b", 0.7))),
+        p("a", "a", also=("c",), ranking=(("a", 0.9),), clauses=(("a", 0.9), ("c", 0.35))),
+        p("a", "a", ranking=(("a", 0.7),), clauses=(("a", 0.8), ("b", 0.45))),
+        p("b", "b", ranking=(("b", 0.95),), clauses=()),
     ]
-    low, high = multi_problem_sweep(preds, [0.1, 0.25], domain)
-    assert (low["second_problem_found"], low["false_second_problem"]) == (0.5, 0.5)
+    low, high = multi_problem_sweep(preds, [0.3, 0.5], domain)
+    assert (low["second_problem_found"], low["false_second_problem"]) == (1.0, 0.5)
     assert (high["second_problem_found"], high["false_second_problem"]) == (0.5, 0.0)
 
 

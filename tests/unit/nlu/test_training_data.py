@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
 import yaml
@@ -14,7 +13,18 @@ from knowledge.check import DOMAIN_INTENTS
 from nlu.tools import check_alignment
 
 DATA = PROJECT_ROOT / "nlu" / "data"
-CONTROL = ("greet", "goodbye", "thanks", "affirm", "deny", "restart", "human_handoff", "bot_challenge", "inform", "out_of_scope")
+CONTROL = (
+    "greet",
+    "goodbye",
+    "thanks",
+    "affirm",
+    "deny",
+    "restart",
+    "human_handoff",
+    "bot_challenge",
+    "inform",
+    "out_of_scope",
+)
 
 
 def _counts() -> Counter[str]:
@@ -23,7 +33,9 @@ def _counts() -> Counter[str]:
         for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
             if "intent" in block:
                 counts[block["intent"]] += sum(
-                    1 for line in str(block["examples"]).splitlines() if line.strip().startswith("- ")
+                    1
+                    for line in str(block["examples"]).splitlines()
+                    if line.strip().startswith("- ")
                 )
     return counts
 
@@ -40,7 +52,11 @@ def test_every_conversation_control_intent_is_trained() -> None:
 
 def test_one_file_per_intent_named_for_it() -> None:
     for path in DATA.glob("*.yml"):
-        intents = {b["intent"] for b in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"] if "intent" in b}
+        intents = {
+            b["intent"]
+            for b in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]
+            if "intent" in b
+        }
         assert intents == {path.stem}, path.name
 
 
@@ -52,7 +68,9 @@ def test_every_entity_span_falls_on_jieba_word_boundaries() -> None:
     ("annotated", "complaint"),
     [
         pytest.param("我在[济](city)南工作", "not whole words", id="half-a-word"),
-        pytest.param('[哺乳期]{"entity": "period", "value": "breastfeeding"}', "not in", id="bad-value"),
+        pytest.param(
+            '[哺乳期]{"entity": "period", "value": "breastfeeding"}', "not in", id="bad-value"
+        ),
         pytest.param('[去年3月]{"entity": "date"}生的', "has no role", id="date-without-role"),
     ],
 )
@@ -72,7 +90,9 @@ def test_test_set_is_never_trained_on() -> None:
 
     overlaps = []
     for name in ("test_set.jsonl", "out_of_scope.jsonl", "multi_problem.jsonl"):
-        for line in (PROJECT_ROOT / "nlu" / "testset" / name).read_text(encoding="utf-8").splitlines():
+        for line in (
+            (PROJECT_ROOT / "nlu" / "testset" / name).read_text(encoding="utf-8").splitlines()
+        ):
             if line.strip():
                 text = json.loads(line)["text"]
                 if text in training:
