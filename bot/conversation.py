@@ -8,6 +8,7 @@ shape of replies, and what to say when the engine cannot answer.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from dataclasses import asdict, dataclass, field
@@ -17,6 +18,8 @@ import redis.asyncio as aioredis
 import redis.exceptions
 
 from bot.engine.client import EngineClient, EngineError, EngineUnavailable
+from knowledge.render import render_answer
+from knowledge.retrieval import search
 
 __all__ = [
     "ENGINE_DOWN_TEXT",
@@ -128,6 +131,32 @@ def handoff_from_engine(messages: list[dict[str, Any]]) -> str | None:
     return None
 
 
+RETRIEVAL_INTRO = "智能助手暂时不能完整回答，先把和您的问题最相关的规定告诉您："
+
+
+def retrieval_replies(text: str) -> list[Reply]:
+    """The best-matching answer from the knowledge base, found without the engine.
+
+    Why: when the engine is down, a worker should still get the rule most relevant to her
+    words (with its citation), not only a list of phone numbers. Any failure here yields
+    no reply, so the hotline numbers that follow are always sent.
+    """
+    try:
+        hits = search(text, kind="answer", limit=1)
+        if not hits:
+            return []
+        answer = render_answer(hits[0].id)
+    except Exception as error:  # the fallback must never turn an outage into an error
+        log.warning("retrieval fallback failed: %s", type(error).__name__)
+        return []
+    return [
+        Reply(
+            text=f"{RETRIEVAL_INTRO}{answer.short}",
+            citations=answer.short_citations,
+        )
+    ]
+
+
 def _public_entities(latest: dict[str, Any]) -> list[dict[str, Any]]:
     keep = ("entity", "value", "role", "start", "end", "extractor")
     return [
@@ -170,7 +199,10 @@ class ConversationService:
                 intent=None,
                 confidence=None,
                 entities=[],
-                replies=[Reply(text=ENGINE_DOWN_TEXT)],
+                replies=[
+                    *await asyncio.to_thread(retrieval_replies, message.text),
+                    Reply(text=ENGINE_DOWN_TEXT),
+                ],
                 degraded=True,
             )
         intent = latest.get("intent") or {}

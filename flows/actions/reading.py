@@ -220,7 +220,11 @@ def _read_answer(reading: Reading, message: Message, key: str, case: Case, today
     elif key == C.CONFIRMED:
         if message.intent == "affirm" or YES_WORDS.match(text):
             reading.confirmed = True
-        elif message.intent == "deny" or text.startswith(("不对", "不是", "错")):
+        elif (
+            message.intent == "deny"
+            or text.startswith(("不对", "不是", "错"))
+            or re.search(r"要改|改一下|有错|不太对", text)
+        ):
             reading.confirmed = False
     elif key == C.FIX:
         wanted = message.entity("case_field")

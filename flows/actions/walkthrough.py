@@ -22,8 +22,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecutionRejected, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.engine.client import EngineClient
+from bot.settings import get_settings
 from flows.actions import case as C
-from flows.actions.answers import second_problem
+from flows.actions.answers import Parse, second_problem
 from flows.actions.case import Case
 from flows.actions.dispute import dispute_path
 from flows.actions.explain import explain
@@ -172,6 +174,9 @@ class ActionStartWalkthrough(Action):
     is asked only what changed or is still missing; the review shows them all.
     """
 
+    def __init__(self, parse: Parse | None = None) -> None:
+        self._parse = parse
+
     def name(self) -> str:
         return "action_start_walkthrough"
 
@@ -181,7 +186,13 @@ class ActionStartWalkthrough(Action):
         message = latest_message(tracker)
         case = Case.from_slots(tracker.slots)
         active = (tracker.active_loop or {}).get("name") == FORM
-        other = second_problem(tracker.latest_message or {})
+        if self._parse is None:
+            settings = get_settings()
+            client = EngineClient(
+                settings.rasa_url, token=settings.dev_secret("rasa_token"), timeout_s=2
+            )
+            self._parse = client.parse
+        other = await second_problem(message.text, message.intent or "", self._parse)
         start = begin(case, message, active=active, other=other, today=date.today())
         say(
             dispatcher,

@@ -52,6 +52,15 @@ def tracker(
     )
 
 
+async def one_problem(clause: str) -> dict[str, Any]:
+    """The engine's parse of a clause, as the second-problem search asks for it."""
+    return {"intent_ranking": [{"name": "inform", "confidence": 0.9}]}
+
+
+def start(parse: Any = one_problem) -> ActionStartWalkthrough:
+    return ActionStartWalkthrough(parse=parse)
+
+
 async def run(action: Any, t: Tracker) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     dispatcher = CollectingDispatcher()
     events = await action.run(dispatcher, t, {})
@@ -69,7 +78,7 @@ async def test_the_first_message_fills_what_it_says_and_answers_in_short() -> No
         {"entity": "pregnancy_weeks", "value": "五个月"},
     ]
     messages, events = await run(
-        ActionStartWalkthrough(),
+        start(),
         tracker(
             SHANDONG, "three_period_dismissal", entities=entities, slots={"period": "pregnancy"}
         ),
@@ -89,7 +98,7 @@ async def test_the_first_message_fills_what_it_says_and_answers_in_short() -> No
 
 async def test_a_province_set_by_the_operator_is_normalised() -> None:
     _, events = await run(
-        ActionStartWalkthrough(),
+        start(),
         tracker("产假有多少天", "maternity_leave", slots={"province": "山东"}),
     )
     assert slot_events(events)[C.PROVINCE] == "山东省"
@@ -99,7 +108,7 @@ async def test_a_province_set_by_the_operator_is_normalised() -> None:
 async def test_a_second_walkthrough_question_mid_way_adds_a_topic() -> None:
     slots = {"period": "maternity", C.TOPICS: ["leave"], C.EMPLOYER_ACTION: "none"}
     messages, events = await run(
-        ActionStartWalkthrough(),
+        start(),
         tracker("生育津贴怎么算", "maternity_allowance", slots=slots, active=True),
     )
     assert slot_events(events)[C.TOPICS] == ["leave", "allowance"]
@@ -232,10 +241,13 @@ async def test_twins_after_the_explanation_reopen_the_review() -> None:
 
 
 async def test_distress_in_the_same_message_is_acknowledged_before_any_question() -> None:
-    ranking = [("three_period_dismissal", 0.6), ("emotional_support", 0.3)]
+    async def clauses(clause: str) -> dict[str, Any]:
+        name = "emotional_support" if "撑不下去" in clause else "three_period_dismissal"
+        return {"intent_ranking": [{"name": name, "confidence": 0.9}]}
+
     messages, _ = await run(
-        ActionStartWalkthrough(),
-        tracker("我快撑不下去了，怀孕了公司还要辞退我", "three_period_dismissal", ranking=ranking),
+        start(clauses),
+        tracker("我快撑不下去了，怀孕了公司还要辞退我", "three_period_dismissal"),
     )
     first = messages[0]["custom"]
     assert first["text"].startswith("听起来您现在真的很难受")
@@ -250,9 +262,7 @@ async def test_facts_told_outside_a_question_open_the_matching_walkthrough() -> 
         {"entity": "date", "value": "2026年5月20日", "role": "birth", "start": 7, "end": 17},
     ]
     text = "我在北京上班，宝宝2026年5月20日出生，单位不给我哺乳时间"
-    messages, events = await run(
-        ActionStartWalkthrough(), tracker(text, "inform", entities=entities)
-    )
+    messages, events = await run(start(), tracker(text, "inform", entities=entities))
     slots = slot_events(events)
     assert slots[C.TOPICS] == ["nursing"] and slots[C.EMPLOYER_ACTION] == "nursing_denied"
     assert slots[C.PERIOD] == "nursing" and slots[C.BIRTH_DATE] == "2026-05-20"
@@ -261,7 +271,7 @@ async def test_facts_told_outside_a_question_open_the_matching_walkthrough() -> 
 
 async def test_facts_without_a_problem_leave_the_employer_question_open() -> None:
     _, events = await run(
-        ActionStartWalkthrough(),
+        start(),
         tracker("我在哺乳期", "inform", entities=[{"entity": "period", "value": "nursing"}]),
     )
     slots = slot_events(events)

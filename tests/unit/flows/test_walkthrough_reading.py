@@ -160,6 +160,8 @@ def test_maternity_insurance(text: str, intent: str, insured: str) -> None:
 def test_yes_and_no_at_the_review() -> None:
     assert answer("对", C.CONFIRMED, intent="affirm")["confirmed"] is True
     assert answer("不对", C.CONFIRMED, intent="deny")["confirmed"] is False
+    # the button's title typed, whatever the engine made of it
+    assert answer("有要改的", C.CONFIRMED, intent="reschedule_appointment")["confirmed"] is False
 
 
 def test_a_fact_volunteered_while_another_question_is_asked_is_kept() -> None:

@@ -112,7 +112,7 @@ async def test_known_province_is_set_as_a_slot_before_the_message(
     assert fake_engine.slot_events == [[{"event": "slot", "name": "province", "value": "山东"}]]
 
 
-async def test_engine_down_gives_hotline_numbers_and_is_not_cached() -> None:
+async def test_engine_down_gives_the_closest_rule_and_hotline_numbers_and_is_not_cached() -> None:
     def refuse(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("refused", request=request)
 
@@ -120,10 +120,13 @@ async def test_engine_down_gives_hotline_numbers_and_is_not_cached() -> None:
         "http://engine", client=httpx.AsyncClient(transport=httpx.MockTransport(refuse))
     )
     service = ConversationService(client, fakeredis.FakeAsyncRedis(decode_responses=True))
-    message = IncomingMessage("wechat", "openid-2", "怀孕被辞退", message_id="m-2")
+    message = IncomingMessage("wechat", "openid-2", "怀孕了公司要辞退我", message_id="m-2")
     turn = await service.handle(message)
     assert turn.degraded
-    assert turn.replies[0].text == ENGINE_DOWN_TEXT
+    closest, hotlines = turn.replies
+    assert closest.text.startswith("智能助手暂时不能完整回答")
+    assert "《中华人民共和国劳动合同法》第四十二条" in closest.citations
+    assert hotlines.text == ENGINE_DOWN_TEXT
     for number in ("12333", "12338", "12351", "12348"):
-        assert number in turn.replies[0].text
+        assert number in hotlines.text
     assert await service._redis.get("turn:wechat:openid-2:m-2") is None  # type: ignore[attr-defined]
