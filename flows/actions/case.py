@@ -285,6 +285,8 @@ class Case:
 
     def answered(self, key: str) -> bool:
         """Whether question ``key`` has an answer (some questions accept two facts)."""
+        if key == PERIOD:
+            return self.period is not None  # "all" (三期) names no one period
         if key == PREGNANCY_WEEKS:
             return self.get(PREGNANCY_WEEKS) is not None or self.get(DUE_DATE) is not None
         if key == BIRTH_DATE:

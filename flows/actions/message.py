@@ -5,7 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Message"]
+__all__ = ["Message", "simplified"]
+
+#: Traditional forms the engine's normaliser sometimes leaves in entity values ("四個月"),
+#: which the number parsers do not read.
+_TRADITIONAL = str.maketrans("個週歲號兩雙胎產輩幾", "个周岁号两双胎产辈几")
+
+
+def simplified(value: str) -> str:
+    return value.translate(_TRADITIONAL)
 
 
 @dataclass(frozen=True)
@@ -18,7 +26,7 @@ class Message:
     entities: tuple[dict[str, Any], ...] = ()
 
     def entity_values(self, name: str) -> list[str]:
-        return [str(e.get("value")) for e in self.entities if e.get("entity") == name]
+        return [simplified(str(e.get("value"))) for e in self.entities if e.get("entity") == name]
 
     def entity(self, name: str) -> str | None:
         values = self.entity_values(name)

@@ -17,6 +17,7 @@ that each repair can be tested directly:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -39,6 +40,10 @@ __all__ = [
 ]
 
 FAILURES_BEFORE_HANDOFF = 2
+#: 上一步 / 为什么 are taken at their word below this confidence only when the words say so.
+REPAIR_CONFIDENCE = 0.6
+GO_BACK_WORDS = re.compile(r"上一|返回|退回|回到|后退|回退|撤回|撤销|退一步|back", re.IGNORECASE)
+WHY_WORDS = re.compile(r"为什么|为啥|為什麼|干嘛|干什么|幹嘛|什么用|有啥用|why", re.IGNORECASE)
 #: Intents that, when they answer nothing, are a different question or a remark: the rules
 #: answer them and the form asks its question again.
 INTERRUPTIONS = frozenset(DOMAIN_INTENTS) | {
@@ -116,6 +121,17 @@ def _acknowledge(
     return [Say("".join(lines))] if lines else []
 
 
+def _means(message: Message, intent: str, words: re.Pattern[str]) -> bool:
+    """A repair intent, when the classifier is sure or her words say so ("一个" is not 上一步)."""
+    if message.intent != intent:
+        return False
+    return (
+        message.confidence >= REPAIR_CONFIDENCE
+        or bool(words.search(message.text))
+        or message.entity("case_field") is not None
+    )
+
+
 def _is_interruption(message: Message) -> bool:
     return (
         message.intent in INTERRUPTIONS and message.confidence >= INTERRUPTION_CONFIDENCE
@@ -128,9 +144,9 @@ def advance(
     """The step for a new message. ``case`` holds the slots now; ``before`` the values the
     shared, engine-filled slots (period, province) had before this message."""
     prior = case.with_values(before)
-    if message.intent == "go_back":
+    if _means(message, "go_back", GO_BACK_WORDS):
         return _go_back(prior, message, requested)
-    if message.intent == "ask_why":
+    if _means(message, "ask_why", WHY_WORDS):
         return Progress(
             {C.FAILURES: 0},
             requested,
@@ -149,7 +165,10 @@ def advance(
     }
     if reading.field_to_fix:
         return _go_back(prior, message, requested, field=reading.field_to_fix)
-    if _is_interruption(message) and not reading.answered and not changes:
+    answered = reading.answered or (
+        requested in (C.CONFIRMED, C.FIX) and reading.confirmed is not None
+    )
+    if _is_interruption(message) and not answered and not changes:
         return Progress(restore, reject=True)
     if reading.stop:
         return Progress({C.FAILURES: 0, C.STAGE: None}, None, [Say(STOP_TEXT)], finish=True)

@@ -322,7 +322,7 @@ def display(key: str, case: Case) -> str | None:
     if value == C.UNKNOWN:
         return "不清楚"
     if key == C.PERIOD:
-        return PERIOD_NAMES.get(str(value), str(value))
+        return PERIOD_NAMES.get(str(value))
     if key == C.PREGNANCY_WEEKS:
         return f"怀孕约{_months(int(float(value)))}个月（{int(float(value))}周左右）"
     if key in (C.DUE_DATE, C.BIRTH_DATE, C.EVENT_DATE, C.CONTRACT_END):

@@ -114,6 +114,9 @@ def _read_any(
     if not dates:
         return
     facts = extract_facts(message.text, list(message.entities), today=today)
+    if not facts.pregnancy_weeks:
+        # a span the parser read as 0 weeks ("四個月") is read again from her words
+        facts.pregnancy_weeks = _weeks(Message(message.text), today)
     if facts.pregnancy_weeks and 1 <= facts.pregnancy_weeks <= 44:
         reading.updates[C.PREGNANCY_WEEKS] = str(facts.pregnancy_weeks)
         if case.period is None:

@@ -86,7 +86,9 @@ def begin(case: Case, message: Message, *, active: bool, other: str | None, toda
     province = _province(case.get(C.PROVINCE))
     if province != case.get(C.PROVINCE):
         updates[C.PROVINCE] = province
-    reading = read(message, requested=None, case=case, today=today)
+    # read with the action known, so that a date of dismissal is taken as one
+    known = case.with_values({C.EMPLOYER_ACTION: action}) if action else case
+    reading = read(message, requested=None, case=known, today=today)
     updates.update(reading.updates)
     if reading.estimates:
         updates[C.ESTIMATES] = sorted({*case.estimates, *reading.estimates})
@@ -110,8 +112,8 @@ def begin(case: Case, message: Message, *, active: bool, other: str | None, toda
         updates[C.EMPLOYER_ACTION] = "none" if topic else None
     after = case.with_values(updates)
     period = C.infer_period(after, topic, today=today)
-    if period and period != case.get(C.PERIOD):
-        updates[C.PERIOD] = period
+    if period != case.get(C.PERIOD):
+        updates[C.PERIOD] = period  # "三期" (all) names no one period: it is asked
     return Start(updates, intent, other if other not in C.INTENT_TOPICS else None)
 
 

@@ -29,8 +29,8 @@ from flows.actions.answers import Parse, second_problem
 from flows.actions.case import Case
 from flows.actions.dispute import dispute_path
 from flows.actions.explain import explain
+from flows.actions.message import Message, simplified
 from flows.actions.progress import Progress, advance, resume
-from flows.actions.reading import Message
 from flows.actions.replies import Button, Say
 from flows.actions.start import begin, opening
 from knowledge.errors import KnowledgeError
@@ -70,7 +70,9 @@ def latest_message(tracker: Tracker) -> Message:
         text=str(latest.get("text") or ""),
         intent=intent.get("name"),
         confidence=float(intent.get("confidence") or 0.0),
-        entities=tuple(latest.get("entities") or ()),
+        entities=tuple(
+            {**e, "value": simplified(str(e.get("value")))} for e in latest.get("entities") or ()
+        ),
     )
 
 

@@ -8,6 +8,8 @@ training data and in the engine's answers refer to the worker's original text):
   full-width → half-width, applied only when the text keeps its length.
 * ``NumeralLemmatizer`` (after the tokenizer): each token's lemma gets Chinese numerals as
   digits with cn2an (七个月 → 7个月), so the featurizers (which read lemmas) see one form.
+* ``OriginalTextRestorer`` (last): the parse returns the worker's own text again; entity
+  offsets are unchanged, and entity values keep the normalised (simplified) form.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+ORIGINAL_TEXT = "hotline_original_text"
 _NUMERAL_CHARS = set("零〇一二三四五六七八九十百千万两壹贰叁肆伍陆柒捌玖拾佰仟")
 
 
@@ -69,7 +72,10 @@ class TextNormalizer(GraphComponent):
     def _process(self, message: Message) -> None:
         text = message.get(TEXT)
         if text:
-            message.set(TEXT, self.normalise(text))
+            normalised = self.normalise(text)
+            if normalised != text:
+                message.set(ORIGINAL_TEXT, text)
+                message.set(TEXT, normalised)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         for example in training_data.training_examples:
@@ -115,6 +121,43 @@ class NumeralLemmatizer(GraphComponent):
             lemma = self.lemma(token.text)
             if lemma is not None:
                 token.lemma = lemma
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        for example in training_data.training_examples:
+            self._process(example)
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            self._process(message)
+        return messages
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False
+)
+class OriginalTextRestorer(GraphComponent):
+    """Puts back the text exactly as the worker wrote it, after the pipeline has run."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {}
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> OriginalTextRestorer:
+        return cls()
+
+    @staticmethod
+    def _process(message: Message) -> None:
+        original = message.get(ORIGINAL_TEXT)
+        if original:
+            message.set(TEXT, original)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         for example in training_data.training_examples:

@@ -172,7 +172,7 @@ def test_the_period_is_asked_with_buttons_when_nothing_tells_it(stack: Stack) ->
 
 
 def test_a_dismissed_worker_gets_her_arbitration_deadline(stack: Stack) -> None:
-    turns = talk(stack, "我怀孕四个月，在杭州，上周被公司辞退了", "2026年11月16日", "对")
+    turns = talk(stack, "我怀孕四个月，在杭州，已经被公司辞退了", "2026年11月16日", "对")
     assert "单位是哪天通知辞退您的" in said(turns[0])
     assert "最晚要在2027年11月16日之前申请" in said(turns[2])
     record("dismissed-deadline", turns)

@@ -137,3 +137,8 @@ def test_going_back_to_a_question_clears_every_fact_it_collected() -> None:
 
 def test_an_unusable_period_reads_as_unknown() -> None:
     assert case(period="all").period is None
+
+
+def test_all_three_periods_is_not_an_answer_to_which_period() -> None:
+    known = case(period="all", province="山东省", case_topics=["dismissal"])
+    assert known.next_question() == C.PERIOD

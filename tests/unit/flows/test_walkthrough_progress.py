@@ -211,3 +211,15 @@ def test_a_question_of_the_walkthrough_answered_mid_way_adds_its_topic() -> None
         intent="maternity_allowance",
     )
     assert progress.updates[C.TOPICS] == ["leave", "allowance"]
+
+
+def test_one_baby_is_not_taken_for_go_back_when_the_classifier_is_unsure() -> None:
+    """ "一个" looks like "上一个问题" to the classifier; her words decide."""
+    progress = step(HUBEI_MOTHER, "一个", C.BABIES, intent="go_back", confidence=0.45)
+    assert progress.updates[C.BABIES] == "1" and progress.requested == C.BIRTH_TYPE
+
+
+def test_a_button_title_typed_at_the_review_is_understood_whatever_its_intent() -> None:
+    slots = {**HUBEI_MOTHER, "babies": "2", "birth_type": "顺产"}
+    progress = step(slots, "有要改的", C.CONFIRMED, intent="reschedule_appointment")
+    assert not progress.reject and progress.requested == C.FIX

@@ -178,3 +178,19 @@ def test_a_fact_volunteered_while_another_question_is_asked_is_kept() -> None:
 def test_a_date_answer_is_not_also_taken_for_another_role() -> None:
     got = answer("3月5号", C.BIRTH_DATE, ent("date", "3月5号", "due"), period="maternity")
     assert C.DUE_DATE not in got["updates"]
+
+
+def test_a_traditional_form_in_an_entity_value_is_still_read() -> None:
+    got = read(
+        Message("我怀孕四个月", "inform", 0.7, ({"entity": "pregnancy_weeks", "value": "四個月"},)),
+        requested=None,
+        case=Case.from_slots({}),
+        today=TODAY,
+    )
+    assert got.updates[C.PREGNANCY_WEEKS] == "17"
+
+
+def test_a_date_of_dismissal_in_the_first_message_is_kept() -> None:
+    got = answer("上周被公司辞退了", None, employer_action="dismissal")
+    assert got["updates"][C.EVENT_DATE] == "2026-11-16"
+    assert C.EVENT_DATE in got["estimates"]
