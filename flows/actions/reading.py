@@ -54,6 +54,7 @@ STOP_WORDS = re.compile(r"不算了|先不算|不用算|不问了|不想问了|�
 BARE_COUNT = re.compile(
     r"(就|只|只有|一共)?(生了)?\s*[一二两三四1-4]\s*(个|胎)?(宝宝|孩子|娃)?(吧|啊|呀|。)?"
 )
+PREGNANT = re.compile(r"怀孕|怀了|懷孕|孕")
 NOT_BORN = re.compile(r"还没生|没生|还没出生|没出生|未出生")
 YES_WORDS = re.compile(
     r"^(对|是|是的|对的|没错|正确|嗯|好|好的|可以|确认|帮我算|对，帮我算|交了|有|有的)[。！!.]?$"
@@ -114,7 +115,7 @@ def _read_any(
     if not dates:
         return
     facts = extract_facts(message.text, list(message.entities), today=today)
-    if not facts.pregnancy_weeks:
+    if not facts.pregnancy_weeks and PREGNANT.search(message.text):
         # a span the parser read as 0 weeks ("四個月") is read again from her words
         facts.pregnancy_weeks = _weeks(Message(message.text), today)
     if facts.pregnancy_weeks and 1 <= facts.pregnancy_weeks <= 44:

@@ -58,6 +58,7 @@ class Start:
     updates: dict[str, Any]
     intent: str
     other: str | None
+    understood: bool = True  # False: a "bare answer" that says nothing the walkthrough uses
 
 
 def _province(value: Any) -> str | None:
@@ -114,6 +115,9 @@ def begin(case: Case, message: Message, *, active: bool, other: str | None, toda
     period = C.infer_period(after, topic, today=today)
     if period != case.get(C.PERIOD):
         updates[C.PERIOD] = period  # "三期" (all) names no one period: it is asked
+    if topic is None and not reading.updates and not active:
+        # "zzzz" taken for a bare answer: no walkthrough for nothing
+        return Start({C.STAGE: None}, intent, None, understood=False)
     return Start(updates, intent, other if other not in C.INTENT_TOPICS else None)
 
 

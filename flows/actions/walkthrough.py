@@ -29,6 +29,7 @@ from flows.actions.answers import Parse, second_problem
 from flows.actions.case import Case
 from flows.actions.dispute import dispute_path
 from flows.actions.explain import explain
+from flows.actions.handoff import FALLBACK_HANDOFF_TEXT, FALLBACKS_BEFORE_HANDOFF
 from flows.actions.message import Message, simplified
 from flows.actions.progress import Progress, advance, resume
 from flows.actions.replies import Button, Say
@@ -43,6 +44,7 @@ __all__ = [
     "ActionStartWalkthrough",
     "ValidateWalkthroughForm",
     "latest_message",
+    "misunderstood_in_a_row",
     "say",
     "slots_before_latest_message",
 ]
@@ -94,6 +96,23 @@ def slots_before_latest_message(tracker: Tracker, names: tuple[str, ...]) -> dic
         elif event.get("event") == "restart":
             values = {name: None for name in names}
     return values
+
+
+def misunderstood_in_a_row(events: list[dict[str, Any]]) -> int:
+    """Her latest messages in a row that were not understood: unclassified, or a "bare
+    answer" with nothing in it ("zzzz" taken for inform). Two in a row hand her to a person,
+    as ``action_fallback`` does for the unclassified ones alone."""
+    count = 0
+    for event in reversed(events):
+        if event.get("event") != "user":
+            continue
+        parse = event.get("parse_data") or {}
+        intent = (parse.get("intent") or {}).get("name")
+        if intent == "nlu_fallback" or (intent == "inform" and not parse.get("entities")):
+            count += 1
+        else:
+            break
+    return count
 
 
 def _answering(tracker: Tracker) -> bool:
@@ -196,6 +215,14 @@ class ActionStartWalkthrough(Action):
             self._parse = client.parse
         other = await second_problem(message.text, message.intent or "", self._parse)
         start = begin(case, message, active=active, other=other, today=date.today())
+        if not start.understood:
+            if misunderstood_in_a_row(list(tracker.events)) >= FALLBACKS_BEFORE_HANDOFF:
+                dispatcher.utter_message(
+                    json_message={"text": FALLBACK_HANDOFF_TEXT, "handoff": "fallback"}
+                )
+            else:
+                dispatcher.utter_message(response="utter_default")
+            return [SlotSet(key, value) for key, value in start.updates.items()]
         say(
             dispatcher,
             opening(

@@ -276,3 +276,16 @@ async def test_facts_without_a_problem_leave_the_employer_question_open() -> Non
     )
     slots = slot_events(events)
     assert slots[C.TOPICS] == [] and slots[C.EMPLOYER_ACTION] is None
+
+
+async def test_a_bare_answer_that_tells_nothing_opens_no_walkthrough() -> None:
+    messages, events = await run(start(), tracker("zzzz", "inform"))
+    assert [m["response"] for m in messages] == ["utter_default"]
+    assert slot_events(events) == {C.STAGE: None}
+
+
+async def test_the_second_message_in_a_row_not_understood_hands_over() -> None:
+    earlier = {"event": "user", "parse_data": {"intent": {"name": "nlu_fallback"}, "entities": []}}
+    now = {"event": "user", "parse_data": {"intent": {"name": "inform"}, "entities": []}}
+    messages, _ = await run(start(), tracker("zzzz", "inform", events=[earlier, now]))
+    assert messages[0]["custom"]["handoff"] == "fallback"

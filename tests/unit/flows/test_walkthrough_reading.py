@@ -194,3 +194,8 @@ def test_a_date_of_dismissal_in_the_first_message_is_kept() -> None:
     got = answer("上周被公司辞退了", None, employer_action="dismissal")
     assert got["updates"][C.EVENT_DATE] == "2026-11-16"
     assert C.EVENT_DATE in got["estimates"]
+
+
+def test_months_of_a_baby_are_not_months_of_pregnancy() -> None:
+    got = answer("我在北京，宝宝6个月了", None, ent("child_age_months", "6个月"))
+    assert C.PREGNANCY_WEEKS not in got["updates"] and C.BIRTH_DATE in got["updates"]
