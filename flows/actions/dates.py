@@ -84,7 +84,8 @@ def date_for(message: Message, role: str, today: date) -> DateValue | None:
     if not any(value.exact for value in found):
         found += [_turn(value, role, message.text, today) for value in _text_dates(message, today)]
     exact = [value for value in found if value.exact]
-    return (exact or found or [None])[0]
+    best = exact or found
+    return best[0] if best else None
 
 
 def _text_dates(message: Message, today: date) -> list[DateValue]:

@@ -178,8 +178,8 @@ def advance(
     if requested == C.CONFIRMED and reading.confirmed and not changes:
         return Progress({C.CONFIRMED: True, C.FAILURES: 0, C.FIX: None}, None, [], finish=True)
     if requested == C.CONFIRMED and reading.confirmed is False and not changes:
-        updates = {C.FIX: C.FIX_PENDING, C.FAILURES: 0}
-        return _next(prior.with_values(updates), updates, [])
+        fixing: dict[str, Any] = {C.FIX: C.FIX_PENDING, C.FAILURES: 0}
+        return _next(prior.with_values(fixing), fixing, [])
     unknown = reading.unknown and requested is not None and Q.question(requested, prior).unknown_ok
     if not changes and not reading.answered and not unknown:
         if reading.unknown and reading.problem is None:

@@ -127,13 +127,13 @@ def _read_any(
             today - timedelta(days=round(facts.child_age_months * 30.44))
         ).isoformat()
         reading.estimates.append(C.BIRTH_DATE)
-    dates = dates_by_role(message, today)
-    if "birth" in dates and dates["birth"].start <= today:
-        _put_date(reading, C.BIRTH_DATE, dates["birth"])
-    if "due" in dates and dates["due"].end >= today - timedelta(days=30):
-        _put_date(reading, C.DUE_DATE, dates["due"])
-    if "event" in dates and case.employer_action == "dismissal" and dates["event"].start <= today:
-        _put_date(reading, C.EVENT_DATE, dates["event"])
+    roles = dates_by_role(message, today)
+    if "birth" in roles and roles["birth"].start <= today:
+        _put_date(reading, C.BIRTH_DATE, roles["birth"])
+    if "due" in roles and roles["due"].end >= today - timedelta(days=30):
+        _put_date(reading, C.DUE_DATE, roles["due"])
+    if "event" in roles and case.employer_action == "dismissal" and roles["event"].start <= today:
+        _put_date(reading, C.EVENT_DATE, roles["event"])
 
 
 def read(message: Message, *, requested: str | None, case: Case, today: date) -> Reading:
