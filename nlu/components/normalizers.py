@@ -39,8 +39,25 @@ def _half_width(text: str) -> str:
     )
 
 
+class _PerMessage(GraphComponent):
+    """Shared plumbing: apply ``_process`` to every training example and every message."""
+
+    def _process(self, message: Message) -> None:
+        raise NotImplementedError
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        for example in training_data.training_examples:
+            self._process(example)
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            self._process(message)
+        return messages
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
-class TextNormalizer(GraphComponent):
+class TextNormalizer(_PerMessage):
     """Traditional → simplified and full-width → half-width, offsets preserved."""
 
     @staticmethod
@@ -77,19 +94,10 @@ class TextNormalizer(GraphComponent):
                 message.set(ORIGINAL_TEXT, text)
                 message.set(TEXT, normalised)
 
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        for example in training_data.training_examples:
-            self._process(example)
-        return training_data
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            self._process(message)
-        return messages
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
-class NumeralLemmatizer(GraphComponent):
+class NumeralLemmatizer(_PerMessage):
     """Chinese numerals in token lemmas become digits (七个月 → 7个月); offsets untouched."""
 
     @staticmethod
@@ -122,21 +130,12 @@ class NumeralLemmatizer(GraphComponent):
             if lemma is not None:
                 token.lemma = lemma
 
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        for example in training_data.training_examples:
-            self._process(example)
-        return training_data
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            self._process(message)
-        return messages
 
 
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False
 )
-class OriginalTextRestorer(GraphComponent):
+class OriginalTextRestorer(_PerMessage):
     """Puts back the text exactly as the worker wrote it, after the pipeline has run."""
 
     @staticmethod
@@ -153,18 +152,8 @@ class OriginalTextRestorer(GraphComponent):
     ) -> OriginalTextRestorer:
         return cls()
 
-    @staticmethod
-    def _process(message: Message) -> None:
+    def _process(self, message: Message) -> None:
         original = message.get(ORIGINAL_TEXT)
         if original:
             message.set(TEXT, original)
 
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        for example in training_data.training_examples:
-            self._process(example)
-        return training_data
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            self._process(message)
-        return messages
