@@ -143,9 +143,14 @@ def parse_date(text: str, *, role: str | None = None, today: date) -> DateValue:
     return DateValue(start=start, end=end, role=role, exact=exact)
 
 
+_TRADITIONAL = str.maketrans({"個": "个", "歲": "岁", "兩": "两", "週": "周", "倆": "俩"})
+
+
 def parse_months(text: str) -> int:
     """An age or duration in whole months: 七个月 → 7, 半岁 → 6, 两岁半 → 30, 1岁3个月 → 15."""
-    phrase = _numerals_to_digits(text.strip().replace("两", "二").replace("俩", "二"))
+    phrase = _numerals_to_digits(
+        text.strip().translate(_TRADITIONAL).replace("两", "二").replace("俩", "二")
+    )
     phrase = phrase.replace("个半月", ".5个月")
     if phrase in ("半岁", "半年"):
         return 6

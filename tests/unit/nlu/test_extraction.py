@@ -67,6 +67,8 @@ def test_nonsense_is_not_a_date() -> None:
         ("十个月", 10),
         ("3个半月", 3),
         ("一岁", 12),
+        ("四個月", 4),
+        ("兩歲", 24),
     ],
 )
 def test_ages_and_durations_in_months(text: str, months: int) -> None:
