@@ -18,8 +18,6 @@ import redis.asyncio as aioredis
 import redis.exceptions
 
 from bot.engine.client import EngineClient, EngineError, EngineUnavailable
-from knowledge.render import render_answer
-from knowledge.retrieval import search
 
 __all__ = [
     "ENGINE_DOWN_TEXT",
@@ -141,6 +139,11 @@ def retrieval_replies(text: str) -> list[Reply]:
     words (with its citation), not only a list of phone numbers. Any failure here yields
     no reply, so the hotline numbers that follow are always sent.
     """
+    # Imported here: the index pulls in jieba and bm25s, which every CLI command would
+    # otherwise pay for at start-up although only an engine outage needs them.
+    from knowledge.render import render_answer
+    from knowledge.retrieval import search
+
     try:
         hits = search(text, kind="answer", limit=1)
         if not hits:

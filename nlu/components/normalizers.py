@@ -95,7 +95,6 @@ class TextNormalizer(_PerMessage):
                 message.set(TEXT, normalised)
 
 
-
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
 class NumeralLemmatizer(_PerMessage):
     """Chinese numerals in token lemmas become digits (七个月 → 7个月); offsets untouched."""
@@ -131,10 +130,7 @@ class NumeralLemmatizer(_PerMessage):
                 token.lemma = lemma
 
 
-
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
 class OriginalTextRestorer(_PerMessage):
     """Puts back the text exactly as the worker wrote it, after the pipeline has run."""
 
@@ -156,4 +152,3 @@ class OriginalTextRestorer(_PerMessage):
         original = message.get(ORIGINAL_TEXT)
         if original:
             message.set(TEXT, original)
-
