@@ -14,7 +14,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine
 
-from bot.booking import service
+from bot.booking import records, service
 from bot.booking.notify import NotifierRegistry, Reminder
 from bot.booking.policy import CHINA_TZ
 from bot.booking.texts import SERVICE_NAMES, format_when, reminder_text
@@ -79,7 +79,7 @@ async def send_due_reminders(
     with session_scope(engine) as session:
         due = [
             (a.id, build_reminder(a, link=link_for(a.code) if link_for else ""))
-            for a in service.due_reminders(session=session, now=now)
+            for a in records.due_reminders(session=session, now=now)
         ]
     results: list[ReminderResult] = []
     for appointment_id, reminder in due:

@@ -15,14 +15,14 @@ that already exists.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from bot.booking.codes import new_code
 from bot.booking.crypto import PhoneCipher
@@ -35,51 +35,33 @@ from bot.booking.errors import (
     SlotNotBookable,
 )
 from bot.booking.names import normalise_name
-from bot.booking.phone import mask_phone, normalise_phone
+from bot.booking.phone import normalise_phone
 from bot.booking.policy import CHINA_TZ, BookingPolicy
 from bot.booking.schedule import DatedException, WeeklyRule, generate_slots
-from bot.booking.stations_file import StationSpec
 from bot.booking.texts import OUTAGE_TEXT, AppointmentView
 from bot.store.models import (
     Appointment,
     AppointmentSlot,
     AppointmentStatus,
-    AuditEvent,
-    ScheduleException,
     Service,
     Station,
-    StationSchedule,
 )
-from knowledge.errors import KnowledgeError
-from knowledge.regions import Place, find_place
 
 __all__ = [
     "LIVE_STATUSES",
     "BookingOutcome",
     "BookingRequest",
-    "ImportSummary",
-    "NearestStations",
     "book",
     "cancel",
-    "due_reminders",
-    "erase_expired",
     "find_by_code",
     "find_by_phone",
     "free_slots",
     "get_slot",
-    "get_station",
     "guard_database",
-    "import_stations",
-    "list_appointments",
-    "list_stations",
     "live_for_user",
-    "masked_phone",
-    "nearest_stations",
-    "record_audit",
     "reschedule",
     "set_notes",
     "set_status",
-    "stats_rows",
     "sync_slots",
     "view_of",
 ]
@@ -104,124 +86,6 @@ def guard_database() -> Iterator[None]:
     except (OperationalError, DBAPIError) as error:
         log.warning("booking database unavailable: %s", type(error).__name__)
         raise BookingUnavailable(OUTAGE_TEXT) from error
-
-
-# --- stations -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ImportSummary:
-    created: int
-    updated: int
-    codes: list[str]
-
-
-def import_stations(*, session: Session, specs: Sequence[StationSpec]) -> ImportSummary:
-    """Create or update stations by ``code``; their schedules and exceptions are replaced."""
-    created = updated = 0
-    for spec in specs:
-        station = session.scalar(
-            select(Station)
-            .where(Station.code == spec.code)
-            .options(selectinload(Station.schedules), selectinload(Station.exceptions))
-        )
-        if station is None:
-            station = Station(code=spec.code)
-            session.add(station)
-            created += 1
-        else:
-            updated += 1
-        station.name = spec.name
-        station.province = spec.province
-        station.city = spec.city
-        station.district = spec.district
-        station.address = spec.address
-        station.phone = spec.phone
-        station.opening_notes = spec.opening_notes
-        station.services = list(spec.services)
-        station.is_demo = spec.is_demo
-        station.schedules = [
-            StationSchedule(
-                service=Service(rule.service),
-                weekday=rule.weekday,
-                start_time=rule.start,
-                end_time=rule.end,
-                slot_minutes=rule.slot_minutes,
-                seats=rule.seats,
-                buffer_minutes=rule.buffer_minutes,
-            )
-            for rule in spec.schedule
-        ]
-        station.exceptions = [
-            ScheduleException(
-                day=item.date,
-                service=Service(item.service) if item.service else None,
-                closed=item.closed,
-                start_time=item.start,
-                end_time=item.end,
-                seats=item.seats,
-                note=item.note,
-            )
-            for item in spec.exceptions
-        ]
-    session.flush()
-    return ImportSummary(created, updated, [s.code for s in specs])
-
-
-def list_stations(*, session: Session) -> list[Station]:
-    """Every station, by city then name."""
-    return list(session.scalars(select(Station).order_by(Station.city, Station.name)))
-
-
-def get_station(*, session: Session, station_id: int) -> Station | None:
-    """One station by id."""
-    return session.get(Station, station_id)
-
-
-@dataclass(frozen=True)
-class NearestStations:
-    """Stations near the worker and how near: ``city``, ``province`` or ``anywhere``."""
-
-    stations: list[Station]
-    matched: str
-    place: str | None
-
-
-def _offers(station: Station, service: str | None) -> bool:
-    return service is None or service in (station.services or [])
-
-
-def _find_place_in(text: str) -> Place | None:
-    """The first place named anywhere in ``text`` (我在淄博上班 → 淄博市)."""
-    text = text.strip()[:60]
-    for start in range(len(text)):
-        try:
-            return find_place(text[start:])
-        except KnowledgeError:
-            continue
-    return None
-
-
-def nearest_stations(
-    *, session: Session, place_text: str | None, service: str | None, limit: int = 5
-) -> NearestStations:
-    """Stations offering ``service`` in the worker's city, else her province, else all.
-
-    ``place_text`` is what she wrote (济南, 山东济南, 淄博市张店区); names resolve through the
-    knowledge base's region list, so 济南 and 济南市 find the same stations.
-    """
-    stations = [s for s in list_stations(session=session) if _offers(s, service)]
-    place = _find_place_in(place_text or "")
-    if place is not None:
-        if place.city:
-            in_city = [s for s in stations if s.city == place.city]
-            if in_city:
-                return NearestStations(in_city[:limit], "city", place.city)
-        in_province = [s for s in stations if s.province == place.province]
-        if in_province:
-            return NearestStations(in_province[:limit], "province", place.province)
-    named = (place.city or place.province) if place else None
-    return NearestStations(stations[:limit], "anywhere", named)
 
 
 # --- slots --------------------------------------------------------------------------
@@ -645,105 +509,6 @@ def set_notes(*, session: Session, appointment: Appointment, notes: str, now: da
     session.flush()
 
 
-def list_appointments(
-    *,
-    session: Session,
-    station_id: int | None = None,
-    start: datetime | None = None,
-    end: datetime | None = None,
-    service: str | None = None,
-    status: str | None = None,
-    include_cancelled: bool = True,
-) -> list[Appointment]:
-    """Appointments whose slot starts in [start, end), filtered, by start time."""
-    query = (
-        select(Appointment)
-        .join(AppointmentSlot, Appointment.slot_id == AppointmentSlot.id)
-        .options(selectinload(Appointment.slot), selectinload(Appointment.station))
-        .order_by(AppointmentSlot.starts_at, Appointment.id)
-    )
-    if station_id is not None:
-        query = query.where(Appointment.station_id == station_id)
-    if start is not None:
-        query = query.where(AppointmentSlot.starts_at >= start)
-    if end is not None:
-        query = query.where(AppointmentSlot.starts_at < end)
-    if service:
-        query = query.where(Appointment.service == Service(service))
-    if status:
-        query = query.where(Appointment.status == AppointmentStatus(status))
-    elif not include_cancelled:
-        query = query.where(Appointment.status != AppointmentStatus.cancelled)
-    return list(session.scalars(query))
-
-
-def due_reminders(*, session: Session, now: datetime) -> list[Appointment]:
-    """Live bookings for tomorrow (China time) not yet reminded."""
-    tomorrow = _local_today(now) + timedelta(days=1)
-    start = datetime.combine(tomorrow, datetime.min.time(), tzinfo=CHINA_TZ)
-    return [
-        a
-        for a in list_appointments(
-            session=session,
-            start=start,
-            end=start + timedelta(days=1),
-            status=AppointmentStatus.booked.value,
-        )
-        if a.reminder_sent_at is None and a.erased_at is None
-    ]
-
-
-def erase_expired(*, session: Session, now: datetime, policy: BookingPolicy) -> int:
-    """Erase name, phone and notes of appointments past the retention period.
-
-    The appointment row (station, service, time, status, question class) stays for the
-    statistics; nothing in it identifies the worker any more.
-    """
-    cutoff = now - timedelta(days=policy.retention_days)
-    ids = list(
-        session.scalars(
-            select(Appointment.id)
-            .join(AppointmentSlot, Appointment.slot_id == AppointmentSlot.id)
-            .where(AppointmentSlot.ends_at < cutoff, Appointment.erased_at.is_(None))
-        )
-    )
-    for appointment in session.scalars(select(Appointment).where(Appointment.id.in_(ids))):
-        appointment.person_name = "（已删除）"
-        appointment.phone_encrypted = b""
-        appointment.phone_lookup_hash = ""
-        appointment.phone_last4 = ""
-        appointment.notes = None
-        appointment.summary = None
-        appointment.channel_user_id = f"erased-{appointment.id}"
-        appointment.erased_at = now
-    session.flush()
-    return len(ids)
-
-
-def record_audit(
-    *,
-    session: Session,
-    user_id: int | None,
-    action: str,
-    appointment_id: int | None = None,
-    station_id: int | None = None,
-    detail: str | None = None,
-    now: datetime | None = None,
-) -> AuditEvent:
-    """Write one audit event (never personal data in ``detail``)."""
-    event = AuditEvent(
-        user_id=user_id,
-        action=action,
-        appointment_id=appointment_id,
-        station_id=station_id,
-        detail=detail,
-        at=now or datetime.now(UTC),
-    )
-    session.add(event)
-    session.flush()
-    return event
-
-
 def view_of(appointment: Appointment) -> AppointmentView:
     """The appointment as the worker is told about it."""
     station = appointment.station
@@ -760,33 +525,3 @@ def view_of(appointment: Appointment) -> AppointmentView:
         status=appointment.status.value,
         opening_notes=station.opening_notes,
     )
-
-
-def masked_phone(appointment: Appointment, cipher: PhoneCipher | None = None) -> str:
-    """``138****5678`` from the decrypted number, or ``*******5678`` without the key."""
-    if not appointment.phone_encrypted:
-        return ""
-    if cipher is None:
-        return f"*******{appointment.phone_last4}"
-    return mask_phone(cipher.decrypt(appointment.phone_encrypted))
-
-
-def stats_rows(
-    *, session: Session, station_id: int | None, start: datetime, end: datetime
-) -> list[tuple[datetime, str, str | None, str, str]]:
-    """(slot start, status, question class, station city, service) for each appointment."""
-    query = (
-        select(
-            AppointmentSlot.starts_at,
-            Appointment.status,
-            Appointment.question_class,
-            Station.city,
-            Appointment.service,
-        )
-        .join(AppointmentSlot, Appointment.slot_id == AppointmentSlot.id)
-        .join(Station, Appointment.station_id == Station.id)
-        .where(AppointmentSlot.starts_at >= start, AppointmentSlot.starts_at < end)
-    )
-    if station_id is not None:
-        query = query.where(Appointment.station_id == station_id)
-    return [(row[0], row[1].value, row[2], row[3], row[4].value) for row in session.execute(query)]

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from bot.booking import service
+from bot.booking import records, service
 from bot.booking.errors import BookingError
 from bot.booking.ics import appointment_ics
 from bot.booking.links import calendar_path
@@ -51,7 +51,7 @@ def _appointment_json(appointment: Any, cipher: Any) -> dict[str, Any]:
         "ends_at": appointment.slot.ends_at.astimezone(CHINA_TZ).isoformat(),
         "status": appointment.status.value,
         "person_name": appointment.person_name,
-        "phone_masked": service.masked_phone(appointment, cipher),
+        "phone_masked": records.masked_phone(appointment, cipher),
         "question_class": appointment.question_class,
         "channel": appointment.channel,
         "created_at": appointment.created_at.astimezone(CHINA_TZ).isoformat(),
@@ -85,7 +85,7 @@ def list_command(
         with service.guard_database(), session_scope(runtime.engine) as session:
             rows = [
                 _appointment_json(a, runtime.cipher)
-                for a in service.list_appointments(
+                for a in records.list_appointments(
                     session=session,
                     station_id=station,
                     start=start,
@@ -199,7 +199,7 @@ def purge(
     runtime = booking_runtime(get_settings())
     try:
         with service.guard_database(), session_scope(runtime.engine) as session:
-            erased = service.erase_expired(session=session, now=_now(now), policy=runtime.policy)
+            erased = records.erase_expired(session=session, now=_now(now), policy=runtime.policy)
     except BookingError as error:
         fail(str(error), EXIT_UNAVAILABLE)
     if json_output:

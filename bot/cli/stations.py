@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from bot.booking import service
+from bot.booking import service, station_registry
 from bot.booking.errors import BookingError
 from bot.booking.runtime import booking_runtime
 from bot.booking.stations_file import read_stations_file
@@ -31,8 +31,8 @@ def import_file(
         parsed = read_stations_file(file)
         runtime = booking_runtime(get_settings())
         with service.guard_database(), session_scope(runtime.engine) as session:
-            summary = service.import_stations(session=session, specs=parsed.stations)
-            ids = {s.code: s.id for s in service.list_stations(session=session)}
+            summary = station_registry.import_stations(session=session, specs=parsed.stations)
+            ids = {s.code: s.id for s in station_registry.list_stations(session=session)}
     except BookingError as error:
         fail(str(error), EXIT_UNAVAILABLE if "连不上" in str(error) else 2)
     result = {
@@ -67,7 +67,7 @@ def list_command(json_output: JsonFlag = False) -> None:
                     "services": list(s.services or []),
                     "is_demo": s.is_demo,
                 }
-                for s in service.list_stations(session=session)
+                for s in station_registry.list_stations(session=session)
             ]
     except BookingError as error:
         fail(str(error), EXIT_UNAVAILABLE)

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from bot.booking.crypto import PhoneCipher
 from bot.booking.policy import CHINA_TZ
-from bot.booking.service import masked_phone
+from bot.booking.records import masked_phone
 from bot.staff.export import ExportRow
 from bot.staff.labels import CHANNEL_LABELS, SERVICE_LABELS, STATUS_LABELS, question_label
 from bot.store.models import Appointment

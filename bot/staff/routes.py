@@ -21,7 +21,7 @@ from bot.auth.web import (
     logout,
     set_login_csrf_cookie,
 )
-from bot.booking import service
+from bot.booking import records, service, station_registry
 from bot.booking.errors import BookingError
 from bot.booking.policy import CHINA_TZ
 from bot.redis_client import make_redis
@@ -84,7 +84,7 @@ def _station_name(ctx: StaffContext) -> str:
     if ctx.is_admin:
         return "全部工作站（管理员）"
     with session_scope(ctx.runtime.engine) as session:
-        station = service.get_station(session=session, station_id=ctx.user.station_id or 0)
+        station = station_registry.get_station(session=session, station_id=ctx.user.station_id or 0)
         return station.name if station else ""
 
 
@@ -92,7 +92,7 @@ def _stations(ctx: StaffContext) -> list[tuple[int, str]]:
     if not ctx.is_admin:
         return []
     with session_scope(ctx.runtime.engine) as session:
-        return [(s.id, s.name) for s in service.list_stations(session=session)]
+        return [(s.id, s.name) for s in station_registry.list_stations(session=session)]
 
 
 def _rows(
@@ -105,7 +105,7 @@ def _rows(
     status: str | None,
 ) -> list[Row]:
     with session_scope(ctx.runtime.engine) as session:
-        appointments = service.list_appointments(
+        appointments = records.list_appointments(
             session=session,
             station_id=ctx.station_scope(station),
             start=start,
@@ -304,7 +304,7 @@ def detail(request: Request, ctx: Staff, appointment_id: int) -> HTMLResponse:
             )
         except ValueError:
             phone = "（无法解密：密钥不匹配）"
-        service.record_audit(
+        records.record_audit(
             session=session,
             user_id=ctx.user.id,
             action="view_phone",
@@ -358,7 +358,7 @@ def mark(
             )
         except BookingError as error:
             raise HTTPException(409, str(error)) from error
-        service.record_audit(
+        records.record_audit(
             session=session,
             user_id=ctx.user.id,
             action=f"status:{status}",
@@ -385,7 +385,7 @@ def notes(
     with session_scope(ctx.runtime.engine) as session:
         appointment = _load(ctx, session, appointment_id)
         service.set_notes(session=session, appointment=appointment, notes=text, now=now)
-        service.record_audit(
+        records.record_audit(
             session=session,
             user_id=ctx.user.id,
             action="notes",
@@ -453,7 +453,7 @@ def statistics(
     last_day = _today()
     first_day = last_day - timedelta(days=days - 1)
     with session_scope(ctx.runtime.engine) as session:
-        raw = service.stats_rows(
+        raw = records.stats_rows(
             session=session,
             station_id=ctx.station_scope(station),
             start=_day_start(first_day),

@@ -22,7 +22,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.booking import service
+from bot.booking import service, station_registry
 from bot.booking.errors import BookingError, BookingUnavailable, InvalidName, InvalidPhone
 from bot.booking.links import calendar_path
 from bot.booking.names import normalise_name
@@ -285,7 +285,7 @@ class ValidateBookingForm(FormValidationAction):
 
         def check() -> bool:
             with session_scope(booking_runtime_for_actions().engine) as session:
-                station = service.get_station(session=session, station_id=int(value))
+                station = station_registry.get_station(session=session, station_id=int(value))
                 return station is not None and wanted in (station.services or [])
 
         try:
@@ -381,7 +381,9 @@ class ActionAskBookingStation(Action):
 
         def nearest() -> tuple[str, str | None, list[tuple[int, str, str]]]:
             with session_scope(booking_runtime_for_actions().engine) as session:
-                found = service.nearest_stations(session=session, place_text=place, service=wanted)
+                found = station_registry.nearest_stations(
+                    session=session, place_text=place, service=wanted
+                )
                 return (
                     found.matched,
                     found.place,
@@ -441,7 +443,7 @@ class ActionAskBookingSlot(Action):
                     policy=runtime.policy,
                     limit=SLOT_CHOICES,
                 )
-                station = service.get_station(session=session, station_id=station_id)
+                station = station_registry.get_station(session=session, station_id=station_id)
                 return [slot_button(s) for s in slots], station.phone if station else None
 
         try:

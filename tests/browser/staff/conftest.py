@@ -17,7 +17,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Playwright, sync_playwright
 
-from bot.booking import service
+from bot.booking import service, station_registry
 from bot.booking.crypto import PhoneCipher
 from bot.booking.policy import CHINA_TZ, BookingPolicy
 from bot.booking.stations_file import read_stations_file
@@ -79,7 +79,7 @@ def _seed(dashboard: Dashboard) -> None:
     seeding = BookingPolicy(min_notice_hours=-48)  # today's morning may be past already
     specs = read_stations_file(PROJECT_ROOT / "data" / "stations.demo.yaml").stations
     with session_scope(engine) as session:
-        service.import_stations(session=session, specs=specs)
+        station_registry.import_stations(session=session, specs=specs)
     plan = [(1, *w) for w in JINAN_WORKERS] + [(2, *ZIBO_WORKER)]
     for station_id, at, name, phone in plan:
         hour, minute = (int(x) for x in at.split(":"))

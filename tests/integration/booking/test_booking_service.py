@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import Engine, select, text
 
-from bot.booking import service
+from bot.booking import records, service, station_registry
 from bot.booking.crypto import PhoneCipher
 from bot.booking.errors import (
     ChangeNotAllowed,
@@ -220,10 +220,10 @@ def test_reminders_are_due_the_day_before_and_personal_data_is_erased_after_rete
 ) -> None:
     _book(engine, cipher, policy, slot_id)  # 9 December
     with session_scope(engine) as session:
-        assert service.due_reminders(session=session, now=NOW) == []
+        assert records.due_reminders(session=session, now=NOW) == []
         eve = datetime(2026, 12, 8, 18, 0, tzinfo=CHINA_TZ)
-        assert len(service.due_reminders(session=session, now=eve)) == 1
-        erased = service.erase_expired(
+        assert len(records.due_reminders(session=session, now=eve)) == 1
+        erased = records.erase_expired(
             session=session, now=NOW + timedelta(days=policy.retention_days + 8), policy=policy
         )
     assert erased == 1
@@ -239,9 +239,15 @@ def test_nearest_stations_are_in_her_city_then_her_province(engine: Engine) -> N
     add_station(engine, code="demo-jinan")
     add_station(engine, code="demo-suizhou", city="随州市", province="湖北省")
     with session_scope(engine) as session:
-        in_city = service.nearest_stations(session=session, place_text="我在淄博", service=None)
-        in_province = service.nearest_stations(session=session, place_text="青岛", service=None)
-        unknown = service.nearest_stations(session=session, place_text="火星", service=None)
+        in_city = station_registry.nearest_stations(
+            session=session, place_text="我在淄博", service=None
+        )
+        in_province = station_registry.nearest_stations(
+            session=session, place_text="青岛", service=None
+        )
+        unknown = station_registry.nearest_stations(
+            session=session, place_text="火星", service=None
+        )
     assert [s.code for s in in_city.stations] == ["demo-zibo"] and in_city.matched == "city"
     assert {s.code for s in in_province.stations} == {"demo-zibo", "demo-jinan"}
     assert in_province.matched == "province"
@@ -249,13 +255,13 @@ def test_nearest_stations_are_in_her_city_then_her_province(engine: Engine) -> N
 
 
 def test_the_demo_stations_file_imports_and_reimports_without_duplicates(engine: Engine) -> None:
-    stations = read_stations_file(PROJECT_ROOT / "data" / "stations.demo.yaml")
+    demo = read_stations_file(PROJECT_ROOT / "data" / "stations.demo.yaml")
     with session_scope(engine) as session:
-        first = service.import_stations(session=session, specs=stations.stations)
+        first = station_registry.import_stations(session=session, specs=demo.stations)
     with session_scope(engine) as session:
-        second = service.import_stations(session=session, specs=stations.stations)
-        listed = service.list_stations(session=session)
-    assert first.created == len(stations.stations) and second.updated == len(stations.stations)
+        second = station_registry.import_stations(session=session, specs=demo.stations)
+        listed = station_registry.list_stations(session=session)
+    assert first.created == len(demo.stations) and second.updated == len(demo.stations)
     assert all(s.is_demo and "演示" in s.name for s in listed)
     assert {s.city for s in listed} >= {"济南市", "淄博市", "随州市", "北京市"}
 

@@ -11,7 +11,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import func, select
 
-from bot.booking import service
+from bot.booking import station_registry
 from bot.booking.stations_file import read_stations_file
 from bot.settings import PROJECT_ROOT, get_settings
 from bot.store.db import engine_for, session_scope
@@ -35,7 +35,7 @@ def database(
     upgrade(pg_url)
     with session_scope(engine_for(pg_url)) as session:
         specs = read_stations_file(PROJECT_ROOT / "data" / "stations.demo.yaml").stations
-        service.import_stations(session=session, specs=specs)
+        station_registry.import_stations(session=session, specs=specs)
     try:
         yield pg_url
     finally:
