@@ -9,7 +9,7 @@ HOTLINE := $(VENV)/bin/hotline
 PYTHON311 := $(shell scripts/find-python.sh 3.11 || scripts/find-python.sh 3.12 || scripts/find-python.sh 3.13)
 PYTHON310 := $(shell scripts/find-python.sh 3.10)
 
-.PHONY: run test setup venv engine-venv model migrate lint format check-python310 docker-up clean
+.PHONY: run test setup venv engine-venv model migrate lint format audit check-python310 docker-up clean
 
 run: setup ## Start engine, action server and gateway (Ctrl-C stops all of them)
 	@echo ""
@@ -59,6 +59,9 @@ lint: venv
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
+
+audit: venv ## pip-audit both virtual environments (says so and passes when offline)
+	bash scripts/audit.sh
 
 format: venv
 	$(VENV)/bin/ruff format .

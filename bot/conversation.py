@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import redis.asyncio as aioredis
@@ -130,6 +130,10 @@ def handoff_from_engine(messages: list[dict[str, Any]]) -> str | None:
 
 
 RETRIEVAL_INTRO = "智能助手暂时不能完整回答，先把和您的问题最相关的规定告诉您："
+# The first search after a gateway starts builds the index (~2 s of CPU, more on a busy
+# machine). WeChat waits 5 s in all: past this the hotline numbers go out alone, and the
+# index, still being built in its thread, serves the next worker.
+RETRIEVAL_BUDGET_S = 2.0
 
 
 def retrieval_replies(text: str) -> list[Reply]:
@@ -158,6 +162,17 @@ def retrieval_replies(text: str) -> list[Reply]:
             citations=answer.short_citations,
         )
     ]
+
+
+async def _retrieval_in_time(text: str) -> list[Reply]:
+    """``retrieval_replies``, or nothing if it takes longer than ``RETRIEVAL_BUDGET_S``."""
+    try:
+        return await asyncio.wait_for(
+            asyncio.to_thread(retrieval_replies, text), timeout=RETRIEVAL_BUDGET_S
+        )
+    except TimeoutError:
+        log.warning("retrieval fallback too slow; hotline numbers only")
+        return []
 
 
 def _public_entities(latest: dict[str, Any]) -> list[dict[str, Any]]:
@@ -191,10 +206,19 @@ class ConversationService:
         return turn
 
     async def _ask_engine(self, message: IncomingMessage, *, with_parse: bool) -> Turn:
+        # NUL cannot be stored in PostgreSQL text (the engine's tracker store would fail
+        # the turn); nothing a worker means is lost with it.
+        if "\x00" in message.text:
+            message = replace(message, text=message.text.replace("\x00", ""))
         try:
             if message.slots:
                 await self._engine.set_slots(message.sender_id, message.slots)
             engine_messages = await self._engine.send(message.sender_id, message.text)
+            if not engine_messages:
+                # Rasa's REST channel answers 200 with an empty list when the turn failed
+                # inside the engine (its tracker or lock store, or an action, raised);
+                # every turn of this assistant says something when it works.
+                raise EngineError("the engine answered nothing")
             latest = await self._engine.latest_message(message.sender_id) if with_parse else {}
         except (EngineUnavailable, EngineError) as error:
             log.warning("engine failed for channel %s: %s", message.channel, error)
@@ -202,10 +226,7 @@ class ConversationService:
                 intent=None,
                 confidence=None,
                 entities=[],
-                replies=[
-                    *await asyncio.to_thread(retrieval_replies, message.text),
-                    Reply(text=ENGINE_DOWN_TEXT),
-                ],
+                replies=[*await _retrieval_in_time(message.text), Reply(text=ENGINE_DOWN_TEXT)],
                 degraded=True,
             )
         intent = latest.get("intent") or {}

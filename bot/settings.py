@@ -16,7 +16,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["PROJECT_ROOT", "Settings", "SettingsError", "get_settings"]
+__all__ = ["PROJECT_ROOT", "SERVING_ENV", "Settings", "SettingsError", "get_settings"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,6 +30,9 @@ SECRET_FIELDS = (
     "telegram_token",
     "telegram_webhook_secret",
 )
+
+# Set by `hotline serve` for its worker processes: the gateway is a long-running server.
+SERVING_ENV = "HOTLINE_SERVING"
 
 
 class SettingsError(ValueError):
@@ -63,7 +66,10 @@ class Settings(BaseSettings):
     gateway_url: str | None = Field(
         default=None, description="where `hotline ask/chat` reach the gateway; default host:port"
     )
-    rasa_url: str = Field(default="http://127.0.0.1:5005", description="Rasa engine HTTP address")
+    rasa_url: str = Field(
+        default="http://127.0.0.1:5005",
+        description="Rasa engine HTTP address; several engines: comma-separated addresses",
+    )
     rasa_port: int = Field(default=5005, description="port the engine listens on")
     action_server_url: str = Field(
         default="http://127.0.0.1:5055/webhook", description="rasa-sdk action endpoint"
@@ -73,6 +79,19 @@ class Settings(BaseSettings):
         default="127.0.0.1", description="address the action server binds (0.0.0.0 in Docker)"
     )
     engine_timeout_s: float = Field(default=4.0, description="how long the gateway waits for Rasa")
+    engine_max_in_flight: int = Field(
+        default=6,
+        ge=1,
+        description="channel turns sent to each engine at once; the rest wait in the gateway, "
+        "fresh WeChat messages before ones that already had a holding reply",
+    )
+    engine_workers: int = Field(
+        default=1,
+        ge=1,
+        le=16,
+        description="engine worker processes (Rasa's SANIC_WORKERS); more than 1 needs REDIS_URL "
+        "(the lock store keeps one conversation on one worker at a time)",
+    )
     model_dir: Path = Field(default=PROJECT_ROOT / "models", description="trained Rasa models")
 
     secret_key: SecretStr | None = Field(default=None, description="signs sessions and cookies")
@@ -127,6 +146,29 @@ class Settings(BaseSettings):
     )
     booking_retention_days: int = Field(
         default=180, description="days after an appointment its name and phone are erased"
+    )
+    conversation_retention_days: int = Field(
+        default=90,
+        ge=1,
+        description="days after a conversation's last message `hotline purge` deletes it "
+        "(its texts in the tracker store and Redis)",
+    )
+
+    max_body_bytes: int = Field(
+        default=256 * 1024,
+        ge=1024,
+        description="largest request body accepted on paths without a limit of their own (413)",
+    )
+    message_rate_per_minute: int = Field(
+        default=20, description="messages one sender may send per minute (0: no limit)"
+    )
+    message_rate_per_day: int = Field(
+        default=200, description="messages one sender may send per day (0: no limit)"
+    )
+    console_rate_per_minute: int = Field(
+        default=600,
+        description="requests per minute to the operator console and /api/v1/suggest, "
+        "per logged-in operator or per address (0: no limit)",
     )
 
     log_level: str = Field(default="INFO", description="Python logging level")

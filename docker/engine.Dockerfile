@@ -15,6 +15,9 @@ COPY nlu/data /app/nlu/data
 COPY nlu/dictionary /app/nlu/dictionary
 COPY nlu/__init__.py /app/nlu/__init__.py
 COPY nlu/components /app/nlu/components
+COPY flows/__init__.py flows/tracker_store.py /app/flows/
+COPY bot/__init__.py /app/bot/__init__.py
+COPY bot/engine/__init__.py bot/engine/lock_store.py /app/bot/engine/
 COPY bot/engine/launcher.py /app/launcher.py
 COPY docker/endpoints.yml docker/credentials.yml /app/config/
 

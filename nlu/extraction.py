@@ -39,11 +39,20 @@ EXPLICIT_YEAR = re.compile(
     r"\d{2,4}年|[去今明前后]年|[上下]一?年|[零〇一二三四五六七八九]{2,4}年|\d{4}[-./]"
 )
 PAST_ROLES = frozenset({"birth", "event"})
+# A date, age or amount is a few words; a longer "span" is noise, and a number of hundreds
+# of digits would overflow the arithmetic below (float infinity, int() digit limits).
+MAX_SPAN_CHARS = 64
 FUTURE_ROLES = frozenset({"due", "appointment"})
 
 
 class ExtractionError(ValueError):
     """A span could not be understood; the message is shown to nobody, only logged."""
+
+
+def _short(text: str) -> str:
+    if len(text) > MAX_SPAN_CHARS:
+        raise ExtractionError(f"span of {len(text)} characters is too long")
+    return text
 
 
 @dataclass(frozen=True)
@@ -122,7 +131,7 @@ def parse_date(text: str, *, role: str | None = None, today: date) -> DateValue:
     Without a year, the role decides the direction: births and events lie in the past,
     due dates and appointments in the future.
     """
-    cleaned = re.sub(r"^(预产期是?|预产期在|生于|在)", "", text.strip())
+    cleaned = re.sub(r"^(预产期是?|预产期在|生于|在)", "", _short(text).strip())
     base = datetime(today.year, today.month, today.day, 12, 0, 0).timestamp()
     try:
         parsed = _jionlp().parse_time(cleaned, time_base=base)
@@ -130,8 +139,11 @@ def parse_date(text: str, *, role: str | None = None, today: date) -> DateValue:
         raise ExtractionError(f"not a date: {text!r}") from error
     if parsed.get("type") not in ("time_point", "time_span"):
         raise ExtractionError(f"not a calendar date: {text!r}")
-    start = datetime.fromisoformat(parsed["time"][0]).date()
-    end = datetime.fromisoformat(parsed["time"][1]).date()
+    try:
+        start = datetime.fromisoformat(parsed["time"][0]).date()
+        end = datetime.fromisoformat(parsed["time"][1]).date()
+    except ValueError as error:  # an open span ("3月5号之前") ends at "-inf" / "inf"
+        raise ExtractionError(f"not a bounded date: {text!r}") from error
     has_year = bool(EXPLICIT_YEAR.search(cleaned))
     if not has_year and role in PAST_ROLES and start > today:
         start, end = _shift_year(start, -1), _shift_year(end, -1)
@@ -149,7 +161,7 @@ _TRADITIONAL = str.maketrans({"個": "个", "歲": "岁", "兩": "两", "週": "
 def parse_months(text: str) -> int:
     """An age or duration in whole months: 七个月 → 7, 半岁 → 6, 两岁半 → 30, 1岁3个月 → 15."""
     phrase = _numerals_to_digits(
-        text.strip().translate(_TRADITIONAL).replace("两", "二").replace("俩", "二")
+        _short(text).strip().translate(_TRADITIONAL).replace("两", "二").replace("俩", "二")
     )
     phrase = phrase.replace("个半月", ".5个月")
     if phrase in ("半岁", "半年"):
@@ -175,7 +187,7 @@ def parse_months(text: str) -> int:
 
 def parse_pregnancy_weeks(text: str) -> int:
     """Weeks of pregnancy: 28周 → 28; 七个月 → 30 (completed months × 4⅓, rounded down)."""
-    phrase = _numerals_to_digits(text.strip())
+    phrase = _numerals_to_digits(_short(text).strip())
     weeks = re.search(r"(\d+)\s*(?:周|星期)", phrase)
     if weeks:
         return int(weeks.group(1))
@@ -187,7 +199,7 @@ _BABIES = {"双胞胎": 2, "龙凤胎": 2, "双胎": 2, "双生": 2, "三胞胎"
 
 def parse_babies(text: str) -> int:
     """Number of babies: 双胞胎 → 2, 三胞胎 → 3, "2" → 2."""
-    cleaned = text.strip()
+    cleaned = _short(text).strip()
     for word, count in _BABIES.items():
         if word in cleaned:
             return count

@@ -16,5 +16,6 @@ Generic on purpose: the staff dashboard (``/staff``) uses it and the operator co
 
 Sessions are signed cookies (itsdangerous) holding the user id, a fingerprint of the
 password hash (changing the password ends every session) and the CSRF token; they are
-HttpOnly, SameSite=Strict, and Secure in production.
+HttpOnly, SameSite=Strict, and Secure in production. ``web.logout`` records the session as
+ended in the audit log, so a copy of its cookie kept elsewhere stops working too.
 """

@@ -10,9 +10,16 @@ from sqlalchemy.orm import Session
 
 from bot.auth.errors import AuthError, UsernameTaken
 from bot.auth.passwords import DUMMY_HASH, check_strength, hash_password, needs_rehash, verify
-from bot.store.models import Station, User, UserRole
+from bot.store.models import AuditEvent, Station, User, UserRole
 
-__all__ = ["authenticate", "create_user", "get_user", "set_password"]
+__all__ = [
+    "authenticate",
+    "create_user",
+    "end_session",
+    "get_user",
+    "session_ended",
+    "set_password",
+]
 
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9_.-]{2,63}")
 
@@ -77,3 +84,31 @@ def authenticate(*, session: Session, username: str, password: str, now: datetim
     user.last_login_at = now
     session.flush()
     return user
+
+
+LOGOUT = "logout"
+
+
+def end_session(*, session: Session, user_id: int, session_key: str, now: datetime) -> None:
+    """Record a logout in the audit log; from then on every copy of that cookie is refused.
+
+    Why: a session cookie is signed, not stored, so deleting it from one browser would
+    leave a copied value (another tab, a shared computer, a stolen cookie) valid until it
+    expires. The record is in the database, so every gateway process sees it.
+    """
+    session.add(AuditEvent(user_id=user_id, action=LOGOUT, detail=session_key, at=now))
+    session.flush()
+
+
+def session_ended(*, session: Session, user_id: int, session_key: str) -> bool:
+    """Whether this session was logged out (``end_session``)."""
+    found = session.scalar(
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(
+            AuditEvent.user_id == user_id,
+            AuditEvent.action == LOGOUT,
+            AuditEvent.detail == session_key,
+        )
+    )
+    return bool(found)

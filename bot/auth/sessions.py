@@ -23,6 +23,11 @@ class SessionData:
     password_fingerprint: str
     csrf_token: str
 
+    @property
+    def session_key(self) -> str:
+        """A name for this session that reveals nothing of its token (recorded at logout)."""
+        return "session:" + hashlib.sha256(self.csrf_token.encode()).hexdigest()[:32]
+
 
 def password_fingerprint(secret: str, password_hash: str) -> str:
     """A short keyed digest of the password hash: a new password ends old sessions."""

@@ -85,6 +85,8 @@ def current_user(
         user = service.get_user(session=session, user_id=data.user_id)
         if user is None or config.fingerprint(user) != data.password_fingerprint:
             raise LoginRequired("登录已失效，请重新登录。")
+        if service.session_ended(session=session, user_id=user.id, session_key=data.session_key):
+            raise LoginRequired("您已退出登录，请重新登录。")
         session.expunge(user)
     if user.role not in config.roles:
         raise PermissionDenied("您的账号不能使用这个页面。")
@@ -134,7 +136,8 @@ async def login(
     but never whether the user name exists.
     """
     expected = request.cookies.get(config.cookie_name + LOGIN_CSRF_COOKIE_SUFFIX, "")
-    if not expected or not hmac.compare_digest(expected, csrf_token or ""):
+    # Bytes: compare_digest refuses str with non-ASCII characters (a TypeError, i.e. a 500).
+    if not expected or not hmac.compare_digest(expected.encode(), (csrf_token or "").encode()):
         return LoginResult(None, "页面已过期，请刷新后重新登录。")
     limiter = LoginRateLimiter(redis_client, prefix=f"login:{config.cookie_name}")
     address = client_address(request)
@@ -172,10 +175,27 @@ def _authenticate(database: Engine, username: str, password: str) -> User | None
     return user
 
 
-def logout(response: Response, config: AuthConfig) -> None:
-    response.delete_cookie(config.cookie_name, path=config.cookie_path)
+def logout(response: Response, config: AuthConfig, *, database: Engine, data: SessionData) -> None:
+    """End the session for good: the cookie is deleted and the logout recorded, so that a
+    copy of the cookie kept elsewhere no longer opens anything (``service.end_session``)."""
+    with session_scope(database) as session:
+        service.end_session(
+            session=session,
+            user_id=data.user_id,
+            session_key=data.session_key,
+            now=datetime.now(UTC),
+        )
+    response.delete_cookie(
+        config.cookie_name,
+        path=config.cookie_path,
+        secure=config.secure_cookies,
+        httponly=True,
+        samesite="strict",
+    )
 
 
 def check_csrf(data: SessionData, submitted: str | None) -> bool:
     """Whether a state-changing request carries this session's CSRF token."""
-    return bool(submitted) and hmac.compare_digest(data.csrf_token, submitted or "")
+    return bool(submitted) and hmac.compare_digest(
+        data.csrf_token.encode(), (submitted or "").encode()
+    )

@@ -15,8 +15,10 @@ from bot.booking.errors import InvalidPhone
 __all__ = ["mask_phone", "normalise_phone"]
 
 _SEPARATORS = re.compile(r"[\s\-－—–()（）.·]")
-_MOBILE = re.compile(r"1[3-9]\d{9}")
-_LANDLINE = re.compile(r"0[1-9]\d{1,2}\d{7,8}")
+# re.ASCII: \d would otherwise accept any script's digits (e.g. Arabic-Indic ٨), which NFKC
+# leaves alone and no telephone can dial.
+_MOBILE = re.compile(r"1[3-9]\d{9}", re.ASCII)
+_LANDLINE = re.compile(r"0[1-9]\d{1,2}\d{7,8}", re.ASCII)
 
 
 def normalise_phone(text: str) -> str:

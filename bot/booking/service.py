@@ -327,7 +327,7 @@ def book(
                     phone_lookup_hash=cipher.lookup_hash(phone),
                     phone_last4=phone[-4:],
                     question_class=(request.question_class or None),
-                    summary=(request.summary or "")[:500] or None,
+                    summary=(request.summary or "").replace("\x00", "")[:500] or None,
                     channel=request.channel,
                     channel_user_id=request.channel_user_id,
                     idempotency_key=key,
@@ -504,7 +504,8 @@ def set_status(
 
 def set_notes(*, session: Session, appointment: Appointment, notes: str, now: datetime) -> None:
     """Staff's notes on the visit (kept with the appointment, erased with it)."""
-    appointment.notes = notes.strip()[:4000] or None
+    # NUL: PostgreSQL text cannot hold it (the UPDATE would fail); nobody types it on purpose.
+    appointment.notes = notes.replace("\x00", "").strip()[:4000] or None
     appointment.updated_at = now
     session.flush()
 

@@ -7,18 +7,25 @@
    two misunderstood messages, the conversation enters the handoff queue and she is told
    honestly whether an operator is on duty, with the hotline numbers when none is.
 4. The choices offered in the answer are remembered for step 1 next time.
+
+Before all of this, a sender past her message rate limit (``bot.channels.flood``) gets a
+calm fixed answer instead, and the message goes no further.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 
 import redis.asyncio as aioredis
 import redis.exceptions
 
 from bot.channels.buttons import ButtonMemory
+from bot.channels.flood import FloodGuard
+from bot.channels.sequencer import Sequencer
 from bot.console.handoff import Handoff, HandoffDesk, ThreadLine
 from bot.conversation import ConversationService, IncomingMessage, Reply, Turn
 
@@ -60,8 +67,12 @@ class Relay:
         redis_client: aioredis.Redis,
         desk: HandoffDesk,
         buttons: ButtonMemory | None = None,
+        flood: FloodGuard | None = None,
+        sequencer: Sequencer | None = None,
     ) -> None:
         self._conversations = conversations
+        self._flood = flood
+        self._sequencer = sequencer or Sequencer(redis_client)
         self._redis = redis_client
         self._desk = desk
         self._buttons = buttons or ButtonMemory(redis_client)
@@ -71,11 +82,25 @@ class Relay:
         return self._desk
 
     async def handle(self, message: IncomingMessage) -> RelayResult:
-        """Answer one message (already de-duplicated by the adapter)."""
+        """Answer one message (already de-duplicated by the adapter).
+
+        Messages of one conversation are handled one at a time in arrival order, even
+        across gateway processes (``Sequencer``).
+        """
+        async with self._sequencer.turn(message.sender_id):
+            return await self._handle(message)
+
+    async def _handle(self, message: IncomingMessage) -> RelayResult:
         sender = message.sender_id
-        text, chosen = await self._buttons.resolve(sender, message.text)
+        # Independent look-ups in Redis, side by side: each round trip adds to every answer.
+        refusal, (text, chosen), handoff = await asyncio.gather(
+            self._flood.check(sender) if self._flood is not None else _nothing(),
+            self._buttons.resolve(sender, message.text),
+            self._handoff(sender),
+        )
+        if refusal is not None:
+            return RelayResult(replies=[Reply(text=refusal.text)])
         shown = chosen.title if chosen else message.text
-        handoff = await self._handoff(sender)
         if handoff is not None:
             await self._note(sender, "worker", shown)
             if handoff.status == "active" or await self._on_duty() > 0:
@@ -89,10 +114,13 @@ class Relay:
                 message_id=message.message_id,
                 slots=message.slots,
             ),
-            with_parse=True,
+            # No parse: fetching the tracker for the intent cost the engine more than the
+            # turn itself; a handoff is marked by the action in ``custom.handoff`` instead.
+            with_parse=False,
         )
         replies = list(turn.replies)
-        reason = turn.handoff or ("asked" if turn.intent == "human_handoff" else None)
+        reason = turn.handoff
+        remembered: list[Awaitable[None]] = []
         if reason and not turn.degraded:
             handoff = await self._open(message, reason, shown) or handoff
             on_duty = await self._on_duty()
@@ -101,8 +129,9 @@ class Relay:
             for reply in replies:
                 await self._note(sender, "assistant", reply.text)
         else:
-            await self._remember_recent(sender, shown)
-        await self._buttons.remember(sender, [b for r in replies for b in r.buttons])
+            remembered.append(self._remember_recent(sender, shown))
+        remembered.append(self._buttons.remember(sender, [b for r in replies for b in r.buttons]))
+        await asyncio.gather(*remembered)
         return RelayResult(replies=replies, turn=turn, handoff=handoff)
 
     # -- helpers that fail open: a Redis outage must not silence the assistant --------
@@ -161,3 +190,7 @@ class Relay:
         except redis.exceptions.RedisError:
             return []
         return [str(item) for item in items]
+
+
+async def _nothing() -> None:
+    return None

@@ -18,6 +18,7 @@ from telegram import Bot
 from bot.channels import telegram, webchat, wechat
 from bot.channels.buttons import ButtonMemory
 from bot.channels.delivery import Deliveries, Outbox
+from bot.channels.flood import FloodGuard
 from bot.channels.ledger import MessageLedger
 from bot.channels.relay import Relay
 from bot.channels.telegram import TelegramChannel
@@ -26,6 +27,7 @@ from bot.channels.wechat_api import WeChatApi, make_wechat_client
 from bot.console.handoff import HandoffDesk
 from bot.conversation import ConversationService
 from bot.engine.client import EngineClient
+from bot.engine.gate import EngineGate
 from bot.settings import Settings
 
 __all__ = ["Channels", "channel_routers", "start_channels"]
@@ -72,10 +74,17 @@ def start_channels(
         token=settings.dev_secret("rasa_token"),
         timeout_s=settings.channel_answer_timeout_s,
         client=httpx.AsyncClient(transport=engine_transport) if engine_transport else None,
+        gate=EngineGate(
+            settings.engine_max_in_flight
+            * len(settings.rasa_url.split(","))
+            * settings.engine_workers,
+            max_wait_s=settings.channel_answer_timeout_s,
+        ),
     )
     desk = HandoffDesk(redis_client)
     buttons = ButtonMemory(redis_client)
-    relay = Relay(ConversationService(engine, redis_client), redis_client, desk, buttons)
+    flood = FloodGuard.from_settings(redis_client, settings)
+    relay = Relay(ConversationService(engine, redis_client), redis_client, desk, buttons, flood)
     ledger = MessageLedger(redis_client)
     deliveries = Deliveries()
     web_outbox = Outbox(redis_client, webchat.CHANNEL)

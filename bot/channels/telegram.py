@@ -108,13 +108,26 @@ class TelegramChannel:
         """Answer one Update (a message or an inline-keyboard press)."""
         try:
             update = Update.de_json(data, self._bot)
-        except (KeyError, TypeError, ValueError) as error:
+            chat = update.effective_chat if update is not None else None
+        # PTB converts fields unchecked: malformed JSON of the right outline raises any of
+        # these (e.g. a string where an object belongs, a date past the year 9999, replies
+        # to replies nested thousands deep).
+        except (
+            AttributeError,
+            KeyError,
+            TypeError,
+            ValueError,
+            ArithmeticError,
+            OSError,
+            RecursionError,
+        ) as error:
             raise BadPayload("not a Telegram Update") from error
         if update is None:
             raise BadPayload("empty Update")
-        chat = update.effective_chat
         if chat is None or chat.type != "private":
             return  # the assistant talks to one worker at a time, never in groups
+        if not isinstance(chat.id, int) or isinstance(chat.id, bool):
+            raise BadPayload("chat id is not a number")
         user_id = str(chat.id)
         claim = await self._ledger.claim(CHANNEL, str(update.update_id))
         if not claim.first:
@@ -160,7 +173,7 @@ class TelegramChannel:
                 await query.answer()
             except TelegramError as error:
                 log.info("callback query not acknowledged: %s", type(error).__name__)
-            data = query.data or ""
+            data = query.data if isinstance(query.data, str) else ""
             if data.startswith("#") and data[1:].isdigit():
                 payload, _ = await self._buttons.resolve(f"{CHANNEL}:{user_id}", data[1:])
                 return payload
@@ -168,7 +181,7 @@ class TelegramChannel:
         message: Message | None = update.message
         if message is None:
             return None
-        if message.text:
+        if isinstance(message.text, str) and message.text:
             if message.text.startswith("/start"):
                 return "/greet"
             return message.text
@@ -201,7 +214,10 @@ async def telegram_webhook(secret: str, request: Request) -> Response:
             raise BadPayload("body too large")
         try:
             data = await request.json()
-        except ValueError as error:
+            # A lone surrogate (\ud800) is valid JSON but cannot be sent on as UTF-8.
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
+        # UnicodeEncodeError is a ValueError too; RecursionError: arrays nested 100,000 deep
+        except (ValueError, RecursionError) as error:
             raise BadPayload("not JSON") from error
         if not isinstance(data, dict):
             raise BadPayload("not a JSON object")

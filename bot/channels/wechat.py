@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import struct
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ from bot.channels.relay import Relay
 from bot.channels.text import render_plain, split_bytes
 from bot.channels.wechat_api import WECHAT_TEXT_LIMIT_BYTES
 from bot.conversation import ENGINE_DOWN_TEXT, IncomingMessage, Reply
+from bot.engine.gate import Urgency, current_urgency
 
 __all__ = ["Inbound", "WeChatChannel", "classify", "parse_xml", "router"]
 
@@ -111,17 +113,27 @@ def parse_xml(body: bytes) -> dict[str, str]:
     return {child.tag: (child.text or "") for child in root}
 
 
+def _text(value: object) -> str:
+    """A field's text. wechatpy hands a field holding elements over as a dict: not a message
+    (and never an id to put in a conversation's URL); the TypeError makes it a BadPayload."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise TypeError("a text field holds elements")
+    return value
+
+
 def classify(message: BaseMessage) -> Inbound:
     """What to do with one parsed WeChat message or event."""
     raw = getattr(message, "_data", {})  # the fields as received, before wechatpy converts them
-    user = str(raw.get("FromUserName") or "")
-    msg_id = raw.get("MsgId")
-    key = str(msg_id) if msg_id else f"{user}:{raw.get('CreateTime', '')}"
+    user = _text(raw.get("FromUserName"))
+    msg_id = _text(raw.get("MsgId"))
+    key = msg_id or f"{user}:{_text(raw.get('CreateTime'))}"
     kind = message.type
     if kind == "text":
-        return Inbound(user, key, text=message.content)
+        return Inbound(user, key, text=_text(message.content) or None)
     if kind == "voice":
-        recognition = (getattr(message, "recognition", None) or "").strip()
+        recognition = _text(getattr(message, "recognition", None)).strip()
         return (
             Inbound(user, key, text=recognition)
             if recognition
@@ -218,7 +230,9 @@ class WeChatChannel:
                 plain = self._crypto.decrypt_message(fields, msg_signature, timestamp, nonce)
             except (InvalidSignatureException, InvalidAppIdException) as error:
                 raise BadSignature("msg_signature or AppId mismatch") from error
-            except (ValueError, UnicodeDecodeError) as error:
+            except (ValueError, UnicodeDecodeError, IndexError, struct.error) as error:
+                # wechatpy indexes and unpacks the plaintext unchecked: an empty or short
+                # <Encrypt> raises IndexError / struct.error, not a ValueError.
                 raise BadPayload("cannot decrypt") from error
             self._fresh(timestamp)
             body, encrypted = plain.encode("utf-8"), True
@@ -230,7 +244,8 @@ class WeChatChannel:
             raise BadPayload("not a WeChat message")
         try:
             return parse_message(body.decode("utf-8")), encrypted
-        except (KeyError, ValueError, TypeError) as error:
+        # AttributeError: wechatpy lower-cases MsgType unchecked (empty, nested or repeated).
+        except (KeyError, ValueError, TypeError, AttributeError) as error:
             raise BadPayload("not a WeChat message") from error
 
     # -- answering ----------------------------------------------------------------
@@ -270,10 +285,16 @@ class WeChatChannel:
             if page is not None:
                 await self._ledger.finish(claim, Outcome("answered", [page]))
                 return page
-        task = asyncio.create_task(self._relay_text(inbound))
+        urgency = Urgency()
+        token = current_urgency.set(urgency)  # the task copies the context, with it
+        try:
+            task = asyncio.create_task(self._relay_text(inbound))
+        finally:
+            current_urgency.reset(token)
         try:
             replies = await asyncio.wait_for(asyncio.shield(task), self._budget_s)
         except TimeoutError:
+            urgency.defer()  # she has her holding reply: fresh messages go first now
             pushed = self._deliveries.supports(CHANNEL)
             self._track(asyncio.create_task(self._finish_later(task, inbound, sender, pushed)))
             holding = HOLDING_TEXT if pushed else HOLDING_TEXT_NO_PUSH
@@ -293,7 +314,9 @@ class WeChatChannel:
                 channel=CHANNEL,
                 user_id=inbound.user_id,
                 text=inbound.text or "",
-                message_id=inbound.key,
+                # No id: the ledger above already answers each MsgId once, across
+                # processes; a second cache of the same turn cost two Redis round trips.
+                message_id=None,
             )
         )
         return result.replies

@@ -69,6 +69,14 @@ def run() -> None:
         str(settings.var_dir / "rasa.log"),
     ]
     env = engine_environment()
+    if settings.engine_workers > 1 and not settings.redis_url:
+        fail(
+            "ENGINE_WORKERS 大于 1 需要 REDIS_URL："
+            "多个引擎进程靠 Redis 锁保证同一对话不会被同时处理。"
+        )
+    # Rasa's own scale-out: Sanic forks this many workers after the imports, so they share
+    # most of their memory; Rasa accepts more than one only with the Redis lock store.
+    env["SANIC_WORKERS"] = str(settings.engine_workers)
     # exec: Ctrl-C / SIGTERM from the process runner reach Rasa itself.
     os.execve(str(python), argv, env)
 

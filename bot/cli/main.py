@@ -9,6 +9,7 @@ import typer
 from bot.cli import (
     appointments,
     bench_booking,
+    bench_chat,
     channels,
     console,
     converse,
@@ -16,6 +17,7 @@ from bot.cli import (
     engine,
     knowledge,
     nlu,
+    purge,
     rights,
     serve,
     staff,
@@ -34,6 +36,7 @@ app.command()(converse.ask)
 app.command()(converse.chat)
 app.command()(serve.serve)
 app.command()(engine.actions)
+app.command()(purge.purge)
 app.add_typer(engine.app, name="engine")
 app.add_typer(nlu.app, name="nlu")
 app.add_typer(db.app, name="db")
@@ -48,6 +51,7 @@ app.add_typer(staff.app, name="staff")
 # Benchmarks: one group, one command per subject (`bench booking`, `bench chat`, …).
 bench_app = typer.Typer(help="基准测试。", no_args_is_help=True)
 bench_app.command("booking")(bench_booking.booking)
+bench_app.command("chat")(bench_chat.chat)
 app.add_typer(bench_app, name="bench")
 
 

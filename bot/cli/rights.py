@@ -34,15 +34,20 @@ ProvinceOption = Annotated[
     str | None, typer.Option("--province", help="省份或城市，例如 山东、山东省、济南")
 ]
 DateOption = Annotated[str | None, typer.Option(help="日期，格式 YYYY-MM-DD")]
+FIRST_YEAR, LAST_YEAR = 1900, 2100
 
 
 def _date(value: str | None, label: str) -> date | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value.strip())
+        day = date.fromisoformat(value.strip())
     except ValueError:
         fail(f"{label}的格式不对：{value}。请用 YYYY-MM-DD，例如 2025-03-08。")
+    # The calculators add months and years to dates: near date.min/max they would overflow.
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        fail(f"{label}超出了可以计算的范围：{value}。请核对年份（{FIRST_YEAR}–{LAST_YEAR}年）。")
+    return day
 
 
 def _province(name: str | None, *, required: bool) -> ProvinceFile | None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
 import uvicorn
 
-from bot.settings import get_settings
+from bot.settings import SERVING_ENV, get_settings
 
 __all__ = ["serve"]
 
@@ -19,6 +20,7 @@ def serve(
 ) -> None:
     """Start the gateway."""
     settings = get_settings()
+    os.environ[SERVING_ENV] = "1"  # read by the app in each worker process
     uvicorn.run(
         "bot.gateway.app:create_app",
         factory=True,

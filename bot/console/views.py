@@ -199,7 +199,7 @@ async def logout(request: Request, csrf_token: str = Form(default="", max_length
         raise HTTPException(status_code=403, detail="页面已过期，请刷新。")
     await _desk(request).sign_off(user.username)
     response = RedirectResponse("/console/login", status_code=303)
-    auth_web.logout(response, _config(request))
+    auth_web.logout(response, _config(request), database=request.app.state.database, data=session)
     return response
 
 

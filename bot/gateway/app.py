@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import gc
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from bot.channels.setup import channel_routers, start_channels
@@ -16,9 +19,11 @@ from bot.console import views as console_views
 from bot.conversation import ConversationService
 from bot.engine.client import EngineClient
 from bot.gateway import api
+from bot.gateway.headers import SecurityHeaders
 from bot.gateway.health import check_all
+from bot.gateway.limits import BodySizeLimit, console_rate_limit
 from bot.redis_client import make_redis
-from bot.settings import Settings, get_settings
+from bot.settings import SERVING_ENV, Settings, get_settings
 from bot.staff.calendar_file import public_router as appointment_calendar_router
 from bot.staff.routes import router as staff_router
 from bot.store.db import engine_for
@@ -57,6 +62,12 @@ def create_app(
         app.state.channels = start_channels(
             settings, redis_client, engine_transport=engine_transport
         )
+        if os.environ.get(SERVING_ENV) == "1":
+            # Everything alive now lives as long as the server: keep the collector off it,
+            # so full collections stay short (they pause every request in flight). Only
+            # under `hotline serve`: a test process builds many apps and must free them.
+            gc.collect()
+            gc.freeze()
         try:
             yield
         finally:
@@ -71,12 +82,16 @@ def create_app(
         description="Channels, consoles and APIs of the labour-rights hotline assistant.",
         lifespan=lifespan,
     )
+    app.add_exception_handler(RequestValidationError, api.validation_error_handler)
     app.include_router(api.router)
     for router in channel_routers():
         app.include_router(router)
-    app.include_router(console_views.router)
+    app.include_router(console_views.router, dependencies=[Depends(console_rate_limit)])
     app.include_router(staff_router)
     app.include_router(appointment_calendar_router)
+    app.add_middleware(BodySizeLimit, default_bytes=settings.max_body_bytes)
+    # Added last, so it wraps every other middleware: their answers get the headers too.
+    app.add_middleware(SecurityHeaders, hsts=settings.hotline_env == "production")
 
     @app.get("/health", tags=["ops"])
     async def health(request: Request) -> JSONResponse:

@@ -36,7 +36,11 @@ from bot.store.models import Appointment, AppointmentStatus, AuditEvent, User
 __all__ = ["router"]
 
 HERE = Path(__file__).resolve().parent
-STATIC_FILES = {"htmx.min.js": "text/javascript", "staff.css": "text/css"}
+STATIC_FILES = {
+    "htmx.min.js": "text/javascript",
+    "staff.css": "text/css",
+    "staff.js": "text/javascript",
+}
 templates = Jinja2Templates(directory=HERE / "templates")
 router = APIRouter(prefix="/staff", include_in_schema=False)
 Staff = Annotated[StaffContext, Depends(staff_context)]
@@ -178,7 +182,7 @@ def logout_submit(
 ) -> RedirectResponse:
     _require_csrf(request, ctx, csrf_token)
     response = RedirectResponse("/staff/login", status_code=303)
-    logout(response, auth_config(request))
+    logout(response, auth_config(request), database=ctx.runtime.engine, data=ctx.session)
     return response
 
 

@@ -66,10 +66,19 @@ def _wait_healthy(
     raise RuntimeError(f"stack not healthy after {START_TIMEOUT_S}s: {url}/health")
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    ensure_model(PROJECT_ROOT / "models")
-    var_dir = tmp_path_factory.mktemp("var")
+COMMANDS = {
+    "actions": [HOTLINE, "actions"],
+    "engine": [HOTLINE, "engine", "run"],
+    "gateway": [HOTLINE, "serve"],
+}
+
+
+def stack_env(var_dir: Path, **settings: str) -> dict[str, str]:
+    """The environment of a private stack: free ports, its own ``var/``, quiet logs.
+
+    ``DATABASE_URL`` and ``REDIS_URL`` are dropped (embedded default) unless passed in
+    ``settings``, which override any variable (e.g. ``WECHAT_TOKEN``).
+    """
     engine_port, actions_port, gateway_port = free_port(), free_port(), free_port()
     env = {
         **os.environ,
@@ -85,20 +94,26 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     }
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)
-    commands = {
-        "actions": [HOTLINE, "actions"],
-        "engine": [HOTLINE, "engine", "run"],
-        "gateway": [HOTLINE, "serve"],
-    }
+    env.update(settings)
+    return env
+
+
+def start_process(name: str, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """Start one of ``COMMANDS`` with its output appended to ``log``."""
+    return subprocess.Popen(
+        COMMANDS[name], env=env, cwd=PROJECT_ROOT, stdout=log.open("ab"), stderr=subprocess.STDOUT
+    )
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    ensure_model(PROJECT_ROOT / "models")
+    var_dir = tmp_path_factory.mktemp("var")
+    env = stack_env(var_dir)
     subprocess.run([HOTLINE, "db", "upgrade"], env=env, check=True, capture_output=True)
-    logs = {name: var_dir / f"{name}.out" for name in commands}
-    processes = {
-        name: subprocess.Popen(
-            argv, env=env, cwd=PROJECT_ROOT, stdout=logs[name].open("wb"), stderr=subprocess.STDOUT
-        )
-        for name, argv in commands.items()
-    }
-    gateway_url = f"http://127.0.0.1:{gateway_port}"
+    logs = {name: var_dir / f"{name}.out" for name in COMMANDS}
+    processes = {name: start_process(name, env, logs[name]) for name in COMMANDS}
+    gateway_url = f"http://127.0.0.1:{env['GATEWAY_PORT']}"
     try:
         _wait_healthy(gateway_url, processes, logs)
         yield Stack(env=env, gateway_url=gateway_url, var_dir=var_dir, logs=logs)

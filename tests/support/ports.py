@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-import socket
+from bot.devservices import free_port
 
 __all__ = ["free_port"]
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])

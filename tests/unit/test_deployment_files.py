@@ -64,3 +64,20 @@ def test_procfile_runs_the_three_processes() -> None:
     procfile = (PROJECT_ROOT / "Procfile").read_text(encoding="utf-8")
     names = {line.split(":", 1)[0] for line in procfile.splitlines() if line.strip()}
     assert names == {"engine", "actions", "gateway"}
+
+
+def test_a_purge_service_erases_personal_data_once_a_day() -> None:
+    purge = COMPOSE["services"]["purge"]
+    assert purge["image"] == COMPOSE["services"]["gateway"]["image"]
+    script = " ".join(purge["entrypoint"] + purge["command"])
+    assert "hotline purge" in script and "sleep 86400" in script
+    assert purge["depends_on"]["postgres"] == {"condition": "service_healthy"}
+    assert purge["environment"]["DATABASE_URL"].startswith("postgresql")
+
+
+def test_the_engine_encrypts_personal_data_in_its_tracker_store() -> None:
+    endpoints = yaml.safe_load((PROJECT_ROOT / "docker" / "endpoints.yml").read_text())
+    store = endpoints["tracker_store"]
+    assert store["type"] == "flows.tracker_store.EncryptingSQLTrackerStore"
+    assert store["encryption_key"] == "${PHONE_ENCRYPTION_KEY}"
+    assert "PHONE_ENCRYPTION_KEY" in COMPOSE["services"]["engine"]["environment"]

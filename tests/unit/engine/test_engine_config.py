@@ -5,20 +5,33 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.engine import model as engine_model
-from bot.engine.config import endpoints_config
+from bot.engine.config import endpoints_config, write_engine_config
 from bot.settings import Settings
 
 
 def test_embedded_default_uses_a_sqlite_tracker_store_and_no_lock_store(tmp_path: Path) -> None:
     config = endpoints_config(Settings(_env_file=None, var_dir=tmp_path))
     assert config["tracker_store"] == {
-        "type": "SQL",
+        "type": "flows.tracker_store.EncryptingSQLTrackerStore",
         "dialect": "sqlite",
         "db": str(tmp_path / "rasa_tracker.db"),
+        # the development key, made once under var/ and shared with the booking store
+        "encryption_key": (tmp_path / "dev-secrets" / "phone_encryption_key").read_text(),
     }
     assert "lock_store" not in config
+
+
+def test_the_tracker_store_encrypts_with_the_phone_key_and_only_its_owner_reads_the_file(
+    tmp_path: Path,
+) -> None:
+    settings = Settings(_env_file=None, var_dir=tmp_path, phone_encryption_key="k" * 32)
+    endpoints, _ = write_engine_config(settings)
+    written = yaml.safe_load(endpoints.read_text())
+    assert written["tracker_store"]["encryption_key"] == "k" * 32
+    assert endpoints.stat().st_mode & 0o077 == 0
 
 
 def test_postgres_and_redis_urls_become_rasa_stores() -> None:
@@ -26,10 +39,12 @@ def test_postgres_and_redis_urls_become_rasa_stores() -> None:
         _env_file=None,
         database_url="postgresql+psycopg://hot:p%40ss@db.internal:5433/hotline",
         redis_url="redis://:secret@cache:6380/2",
+        phone_encryption_key="phone-key-0123456789",
     )
     config = endpoints_config(settings)
     assert config["tracker_store"] == {
-        "type": "SQL",
+        "type": "flows.tracker_store.EncryptingSQLTrackerStore",
+        "encryption_key": "phone-key-0123456789",
         "dialect": "postgresql",
         "url": "db.internal",
         "port": 5433,
@@ -38,11 +53,12 @@ def test_postgres_and_redis_urls_become_rasa_stores() -> None:
         "password": "p@ss",
     }
     assert config["lock_store"] == {
-        "type": "redis",
+        "type": "bot.engine.lock_store.FailOpenRedisLockStore",
         "url": "cache",
         "port": 6380,
         "db": 2,
         "key_prefix": "hotline",
+        "socket_timeout": 2,
         "password": "secret",
     }
 

@@ -1,0 +1,1 @@
+"""Load benchmarks shipped with the project (``hotline bench ...``)."""
