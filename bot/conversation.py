@@ -17,7 +17,7 @@ from typing import Any
 import redis.asyncio as aioredis
 import redis.exceptions
 
-from bot.engine.client import EngineClient, EngineError, EngineUnavailable
+from bot.engine.client import EngineBusyError, EngineClient, EngineError, EngineUnavailable
 
 __all__ = [
     "ENGINE_DOWN_TEXT",
@@ -164,8 +164,21 @@ def retrieval_replies(text: str) -> list[Reply]:
     ]
 
 
+MAX_RETRIEVALS_AT_ONCE = 2
+_retrievals_running = 0
+
+
 async def _retrieval_in_time(text: str) -> list[Reply]:
-    """``retrieval_replies``, or nothing if it takes longer than ``RETRIEVAL_BUDGET_S``."""
+    """``retrieval_replies``, or nothing if it takes longer than ``RETRIEVAL_BUDGET_S``.
+
+    At most ``MAX_RETRIEVALS_AT_ONCE`` run at a time: in an outage at full traffic every
+    message would search in a thread of this process, and those threads would take the
+    CPU (and the GIL) from the replies with a deadline. The others get the numbers alone.
+    """
+    global _retrievals_running
+    if _retrievals_running >= MAX_RETRIEVALS_AT_ONCE:
+        return []
+    _retrievals_running += 1
     try:
         return await asyncio.wait_for(
             asyncio.to_thread(retrieval_replies, text), timeout=RETRIEVAL_BUDGET_S
@@ -173,6 +186,8 @@ async def _retrieval_in_time(text: str) -> list[Reply]:
     except TimeoutError:
         log.warning("retrieval fallback too slow; hotline numbers only")
         return []
+    finally:
+        _retrievals_running -= 1
 
 
 def _public_entities(latest: dict[str, Any]) -> list[dict[str, Any]]:
@@ -222,11 +237,16 @@ class ConversationService:
             latest = await self._engine.latest_message(message.sender_id) if with_parse else {}
         except (EngineUnavailable, EngineError) as error:
             log.warning("engine failed for channel %s: %s", message.channel, error)
+            # Overloaded, not down: searching the rules costs this process CPU that the
+            # waiting workers' replies need, so the numbers go alone.
+            found = (
+                [] if isinstance(error, EngineBusyError) else await _retrieval_in_time(message.text)
+            )
             return Turn(
                 intent=None,
                 confidence=None,
                 entities=[],
-                replies=[*await _retrieval_in_time(message.text), Reply(text=ENGINE_DOWN_TEXT)],
+                replies=[*found, Reply(text=ENGINE_DOWN_TEXT)],
                 degraded=True,
             )
         intent = latest.get("intent") or {}

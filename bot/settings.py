@@ -85,6 +85,13 @@ class Settings(BaseSettings):
         description="channel turns sent to each engine at once; the rest wait in the gateway, "
         "fresh WeChat messages before ones that already had a holding reply",
     )
+    engine_nice: int = Field(
+        default=5,
+        ge=0,
+        le=19,
+        description="CPU priority the engine yields to the gateway on a shared machine (nice); "
+        "keeps holding replies on time when the engine is overloaded",
+    )
     engine_workers: int = Field(
         default=1,
         ge=1,

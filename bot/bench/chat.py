@@ -64,7 +64,7 @@ def _targets(stack: BenchStack) -> tuple[Target, Target]:
     return gateway, baseline
 
 
-async def _settle(stack: BenchStack | None, idle_share: float = 0.15, limit_s: float = 60) -> None:
+async def _settle(stack: BenchStack | None, idle_share: float = 0.15, limit_s: float = 240) -> None:
     """Wait until the engines are idle: the next phase must not inherit the last one's backlog."""
     if stack is None:
         return

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -189,6 +190,4 @@ def start_stack(
         yield stack
     finally:
         stack.stop()
-        import shutil
-
         shutil.rmtree(root, ignore_errors=True)

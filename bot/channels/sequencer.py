@@ -14,6 +14,7 @@ Redis is unreachable the message goes ahead at once (answering beats ordering).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -26,6 +27,7 @@ __all__ = ["Sequencer"]
 log = logging.getLogger(__name__)
 
 KEY_TTL_S = 3600
+MAX_POLL_S = 0.5
 
 
 class Sequencer:
@@ -41,6 +43,11 @@ class Sequencer:
         self._max_wait_s = max_wait_s
         self._poll_s = poll_s
         self._prefix = prefix
+        # Waiters in this process are woken by a finisher in this process at once; a
+        # finisher in another process is noticed by polling Redis, less and less often.
+        # Why not poll fast: in an overload hundreds of conversations wait, and fast
+        # polling alone would take the gateway's CPU from the replies that have deadlines.
+        self._finished: dict[str, asyncio.Event] = {}
 
     def _keys(self, sender: str) -> tuple[str, str]:
         return f"{self._prefix}:{sender}:next", f"{self._prefix}:{sender}:done"
@@ -77,9 +84,14 @@ class Sequencer:
     async def _finish(self, done_key: str, ticket: int, *, maybe_overtaken: bool) -> None:
         # Only a message that gave up waiting for this one (after max_wait_s) can have
         # marked a later ticket done; unless this one took that long, one write is enough.
-        if maybe_overtaken and ticket <= int(await self._redis.get(done_key) or 0):
-            return
-        await self._redis.set(done_key, ticket, ex=KEY_TTL_S)
+        try:
+            if maybe_overtaken and ticket <= int(await self._redis.get(done_key) or 0):
+                return
+            await self._redis.set(done_key, ticket, ex=KEY_TTL_S)
+        finally:
+            event = self._finished.pop(done_key, None)
+            if event is not None:
+                event.set()
 
     async def _wait(self, done_key: str, ticket: int, done: int) -> None:
         loop = asyncio.get_running_loop()
@@ -89,8 +101,10 @@ class Sequencer:
             if loop.time() >= deadline:
                 log.warning("sequencer: an earlier message never finished; going ahead")
                 return
-            await asyncio.sleep(delay)
-            delay = min(delay * 1.5, 0.2)
+            event = self._finished.setdefault(done_key, asyncio.Event())
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(event.wait(), delay)
+            delay = min(delay * 1.5, MAX_POLL_S)
             try:
                 done = int(await self._redis.get(done_key) or 0)
             except redis.exceptions.RedisError as error:

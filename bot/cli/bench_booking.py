@@ -8,7 +8,6 @@ slots; it and its appointments are deleted afterwards.
 
 from __future__ import annotations
 
-import math
 import secrets
 import statistics
 import threading
@@ -20,6 +19,7 @@ from typing import Annotated, Any
 import typer
 from sqlalchemy import create_engine, delete
 
+from bot.bench.stats import percentile
 from bot.booking import service
 from bot.booking.crypto import PhoneCipher
 from bot.booking.errors import SlotFull
@@ -34,12 +34,6 @@ __all__ = ["booking"]
 
 SLOTS = 5
 NAMES = "甲乙丙丁戊己庚辛壬癸"
-
-
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, math.ceil(share * len(ordered)) - 1))
-    return ordered[index]
 
 
 def booking(
@@ -142,9 +136,9 @@ def booking(
         "refused_full": outcomes.count("full"),
         "errors": sum(1 for o in outcomes if o.startswith("error")),
         "seats": capacity * SLOTS,
-        "p50_ms": round(_percentile(latencies, 0.50), 2),
-        "p95_ms": round(_percentile(latencies, 0.95), 2),
-        "p99_ms": round(_percentile(latencies, 0.99), 2),
+        "p50_ms": round(percentile(latencies, 0.50), 2),
+        "p95_ms": round(percentile(latencies, 0.95), 2),
+        "p99_ms": round(percentile(latencies, 0.99), 2),
         "max_ms": round(max(latencies), 2),
         "mean_ms": round(statistics.fmean(latencies), 2),
         "bookings_per_s": round(len(timings) / duration, 1),

@@ -77,6 +77,7 @@ def run() -> None:
     # Rasa's own scale-out: Sanic forks this many workers after the imports, so they share
     # most of their memory; Rasa accepts more than one only with the Redis lock store.
     env["SANIC_WORKERS"] = str(settings.engine_workers)
+    env["HOTLINE_ENGINE_NICE"] = str(settings.engine_nice)
     # exec: Ctrl-C / SIGTERM from the process runner reach Rasa itself.
     os.execve(str(python), argv, env)
 

@@ -10,7 +10,7 @@ import httpx
 
 from bot.engine.gate import EngineBusy, EngineGate
 
-__all__ = ["EngineClient", "EngineError", "EngineUnavailable"]
+__all__ = ["EngineBusyError", "EngineClient", "EngineError", "EngineUnavailable"]
 
 
 def _path(sender_id: str) -> str:
@@ -28,6 +28,10 @@ class EngineError(Exception):
 
 class EngineUnavailable(EngineError):
     """The engine could not be reached or did not answer in time."""
+
+
+class EngineBusyError(EngineUnavailable):
+    """The engine is up but overloaded: the message waited too long for its turn."""
 
 
 class EngineClient:
@@ -124,7 +128,7 @@ class EngineClient:
                         "POST", "/webhooks/rest/webhook", affinity=sender_id, json=payload
                     )
             except EngineBusy as error:
-                raise EngineUnavailable(str(error)) from error
+                raise EngineBusyError(str(error)) from error
         data = response.json()
         if not isinstance(data, list):
             raise EngineError("REST channel returned a non-list")

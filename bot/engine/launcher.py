@@ -152,8 +152,23 @@ def _import_before_fork() -> None:
     gc.freeze()
 
 
+def _lower_priority() -> None:
+    """Run the engine at a lower CPU priority (``HOTLINE_ENGINE_NICE``, default 0).
+
+    Why: where the engine shares a machine with the gateway, an overload must not starve
+    the gateway, whose work per message is small but has a deadline: WeChat's holding
+    reply has to leave within 5 s whatever the engine is doing.
+    """
+    import os
+
+    nice = int(os.environ.get("HOTLINE_ENGINE_NICE", "0") or 0)
+    if nice > 0:
+        os.nice(nice)
+
+
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "run":
+        _lower_priority()
         _import_before_fork()
         _freeze_heap_after_model_load()
         _patch_action_response_validation()
