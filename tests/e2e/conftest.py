@@ -7,6 +7,7 @@ so a developer's running ``make run`` is never disturbed.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -105,11 +106,11 @@ def start_process(name: str, env: dict[str, str], log: Path) -> subprocess.Popen
     )
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+@contextlib.contextmanager
+def running_stack(var_dir: Path, **settings: str) -> Iterator[Stack]:
+    """Engine, action server and gateway (``settings`` over ``stack_env``), stopped afterwards."""
     ensure_model(PROJECT_ROOT / "models")
-    var_dir = tmp_path_factory.mktemp("var")
-    env = stack_env(var_dir)
+    env = stack_env(var_dir, **settings)
     subprocess.run([HOTLINE, "db", "upgrade"], env=env, check=True, capture_output=True)
     logs = {name: var_dir / f"{name}.out" for name in COMMANDS}
     processes = {name: start_process(name, env, logs[name]) for name in COMMANDS}
@@ -125,3 +126,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    with running_stack(tmp_path_factory.mktemp("var")) as started:
+        yield started

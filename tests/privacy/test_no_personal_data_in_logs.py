@@ -17,16 +17,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.engine.model import ensure_model
 from bot.settings import PROJECT_ROOT
-from tests.e2e.conftest import (
-    COMMANDS,
-    HOTLINE,
-    Stack,
-    _wait_healthy,
-    stack_env,
-    start_process,
-)
+from tests.e2e.conftest import Stack, running_stack
 
 pytestmark = pytest.mark.e2e
 
@@ -38,24 +30,8 @@ USER = "privacy-worker"
 
 @pytest.fixture(scope="module")
 def info_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    ensure_model(PROJECT_ROOT / "models")
-    var_dir = tmp_path_factory.mktemp("privacy-var")
-    env = stack_env(var_dir, LOG_LEVEL="INFO")
-    subprocess.run([HOTLINE, "db", "upgrade"], env=env, check=True, capture_output=True)
-    logs = {name: var_dir / f"{name}.out" for name in COMMANDS}
-    processes = {name: start_process(name, env, logs[name]) for name in COMMANDS}
-    gateway_url = f"http://127.0.0.1:{env['GATEWAY_PORT']}"
-    try:
-        _wait_healthy(gateway_url, processes, logs)
-        yield Stack(env=env, gateway_url=gateway_url, var_dir=var_dir, logs=logs)
-    finally:
-        for process in processes.values():
-            process.terminate()
-        for process in processes.values():
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+    with running_stack(tmp_path_factory.mktemp("privacy-var"), LOG_LEVEL="INFO") as started:
+        yield started
 
 
 def _forms_found(text: str) -> list[str]:
