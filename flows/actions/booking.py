@@ -9,13 +9,9 @@ step, run in a worker thread; a lost database gives the outage text with the hot
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import logging
 import re
-from collections.abc import Callable
-from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
@@ -27,7 +23,6 @@ from bot.booking.errors import BookingError, BookingUnavailable, InvalidName, In
 from bot.booking.links import calendar_path
 from bot.booking.names import normalise_name
 from bot.booking.phone import mask_phone, normalise_phone
-from bot.booking.runtime import BookingRuntime, booking_runtime
 from bot.booking.texts import (
     CONSENT_TEXT,
     HOTLINES,
@@ -35,11 +30,21 @@ from bot.booking.texts import (
     SERVICE_NAMES,
     AppointmentView,
     confirmation_text,
-    format_when,
     summary_text,
 )
 from bot.settings import get_settings
 from bot.store.db import session_scope
+from flows.actions.booking_common import (
+    booking_runtime_for_actions,
+    entity,
+    intent_of,
+    now_utc,
+    requested,
+    run_db,
+    sender,
+    slot_button,
+    text_of,
+)
 
 __all__ = [
     "BOOKING_SLOTS",
@@ -54,7 +59,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 BOOKING_SLOTS = (
     "booking_service",
@@ -97,57 +101,12 @@ STOPPED_TEXT = (
 )
 
 
-@functools.cache
-def booking_runtime_for_actions() -> BookingRuntime:
-    return booking_runtime(get_settings())
-
-
-async def run_db(work: Callable[..., T], *args: Any) -> T:
-    """Run one short database transaction off the event loop, outage → BookingUnavailable."""
-
-    def call() -> T:
-        with service.guard_database():
-            return work(*args)
-
-    return await asyncio.to_thread(call)
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)
-
-
-def sender(tracker: Tracker) -> tuple[str, str]:
-    """(channel, user id) from the sender id the gateway gives: ``wechat:oAbc…``."""
-    channel, sep, user = (tracker.sender_id or "").partition(":")
-    return (channel, user) if sep and user else ("rasa", tracker.sender_id or "unknown")
-
-
-def intent_of(tracker: Tracker) -> str:
-    return str((tracker.latest_message.get("intent") or {}).get("name") or "")
-
-
-def entity(tracker: Tracker, name: str) -> str | None:
-    for item in tracker.latest_message.get("entities") or []:
-        if item.get("entity") == name and item.get("value") not in (None, ""):
-            return str(item["value"])
-    return None
-
-
-def text_of(tracker: Tracker) -> str:
-    text = str(tracker.latest_message.get("text") or "").strip()
-    return "" if text.startswith("/") else text  # a button payload is not typed text
-
-
 def wants_to_stop(tracker: Tracker) -> bool:
     """She asked to stop (not merely an NLU guess on a short answer)."""
     raw = str(tracker.latest_message.get("text") or "")
     if raw.startswith("/"):
         return intent_of(tracker) in STOP_INTENTS
     return bool(STOP_WORDS.search(raw))
-
-
-def requested(tracker: Tracker, slot: str) -> bool:
-    return tracker.get_slot("requested_slot") == slot
 
 
 def reset_events() -> list[dict[str, Any]]:
@@ -357,14 +316,6 @@ class ValidateBookingForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         return {"booking_confirmed": bool(value)}
-
-
-def slot_button(slot: Any) -> dict[str, str]:
-    seats = slot.capacity - slot.booked_count
-    return {
-        "title": f"{format_when(slot.starts_at, slot.ends_at)}（余{seats}位）",
-        "payload": f'/inform{{"booking_slot": "{slot.id}"}}',
-    }
 
 
 class ActionAskBookingStation(Action):

@@ -22,7 +22,7 @@ from bot.booking.errors import BookingError, BookingUnavailable, InvalidPhone
 from bot.booking.phone import normalise_phone
 from bot.booking.texts import SERVICE_NAMES, AppointmentView, format_when
 from bot.store.db import session_scope
-from flows.actions.booking import (
+from flows.actions.booking_common import (
     booking_runtime_for_actions,
     entity,
     intent_of,

@@ -26,7 +26,6 @@ from bot.auth import passwords
 from bot.auth import service as accounts
 from bot.auth.errors import WeakPassword
 from bot.auth.sessions import SessionSigner, password_fingerprint
-from bot.booking import service
 from bot.booking.policy import CHINA_TZ, BookingPolicy
 from bot.booking.runtime import booking_runtime
 from bot.gateway.app import create_app
@@ -39,7 +38,7 @@ from bot.settings import Settings
 from bot.store.db import engine_for, session_scope
 from bot.store.migrate import upgrade
 from bot.store.models import Appointment, User, UserRole
-from tests.integration.booking.conftest import add_slot, add_station
+from tests.integration.booking.conftest import add_slot, add_station, book
 from tests.support.postgres import PostgresCluster
 from tests.unit.channels.fakes import FakeEngine
 
@@ -104,18 +103,13 @@ def _start(
     slot = add_slot(database, station, starts_at=today + timedelta(hours=1))
     runtime = booking_runtime(settings)
     with session_scope(database) as session:
-        booked = service.book(
-            session=session,
-            request=service.BookingRequest(
-                slot_id=slot,
-                person_name=WORKER_NAME,
-                phone="13812345678",
-                channel="wechat",
-                channel_user_id="wx-1",
-            ),
+        booked = book(
+            session,
+            runtime,
+            slot,
             now=datetime.now(CHINA_TZ),
             policy=BookingPolicy(min_notice_hours=-48),
-            cipher=runtime.cipher,
+            person_name=WORKER_NAME,
         )
         appointment = booked.appointment.id
         for username, role, station_id in (

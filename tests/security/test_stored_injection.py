@@ -18,7 +18,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from bot.auth import service as accounts
-from bot.booking import service
 from bot.booking.errors import InvalidName
 from bot.booking.runtime import booking_runtime
 from bot.gateway.app import create_app
@@ -26,7 +25,7 @@ from bot.settings import Settings
 from bot.store.db import engine_for, session_scope
 from bot.store.migrate import upgrade
 from bot.store.models import Appointment, UserRole
-from tests.integration.booking.conftest import NOW, add_slot, add_station
+from tests.integration.booking.conftest import NOW, add_slot, add_station, book
 
 pytestmark = pytest.mark.integration
 
@@ -60,19 +59,15 @@ def appointment_id(settings: Settings) -> int:
     slot = add_slot(database, station, starts_at=NOW.replace(day=9, hour=9))
     runtime = booking_runtime(settings)
     with session_scope(database) as session:
-        booked = service.book(
-            session=session,
-            request=service.BookingRequest(
-                slot_id=slot,
-                person_name=NAME,
-                phone="13812345678",
-                channel="web",
-                channel_user_id="w-injection",
-                summary=SUMMARY,
-            ),
+        booked = book(
+            session,
+            runtime,
+            slot,
             now=NOW,
-            policy=runtime.policy,
-            cipher=runtime.cipher,
+            person_name=NAME,
+            channel="web",
+            channel_user_id="w-injection",
+            summary=SUMMARY,
         )
         accounts.create_user(
             session=session,
@@ -155,18 +150,15 @@ def test_a_name_with_markup_or_sql_is_refused_and_nothing_is_booked(
     runtime = booking_runtime(settings)
     slot = add_slot(database, add_station(database, code="s-two"), starts_at=NOW.replace(day=9))
     with session_scope(database) as session, pytest.raises(InvalidName):
-        service.book(
-            session=session,
-            request=service.BookingRequest(
-                slot_id=slot,
-                person_name=name,
-                phone="13812345679",
-                channel="web",
-                channel_user_id="w-refused",
-            ),
+        book(
+            session,
+            runtime,
+            slot,
             now=NOW,
-            policy=runtime.policy,
-            cipher=runtime.cipher,
+            person_name=name,
+            phone="13812345679",
+            channel="web",
+            channel_user_id="w-refused",
         )
     with session_scope(database) as session:
         assert session.scalar(select(func.count()).select_from(Appointment)) == 1
@@ -179,18 +171,14 @@ def test_a_summary_with_a_nul_character_is_booked_without_it(
     runtime = booking_runtime(settings)
     slot = add_slot(database, add_station(database, code="s-nul"), starts_at=NOW.replace(day=9))
     with session_scope(database) as session:
-        booked = service.book(
-            session=session,
-            request=service.BookingRequest(
-                slot_id=slot,
-                person_name="王芳",
-                phone="13812345679",
-                channel="web",
-                channel_user_id="w-nul",
-                summary="怀孕\x00被辞退",
-            ),
+        booked = book(
+            session,
+            runtime,
+            slot,
             now=NOW,
-            policy=runtime.policy,
-            cipher=runtime.cipher,
+            phone="13812345679",
+            channel="web",
+            channel_user_id="w-nul",
+            summary="怀孕\x00被辞退",
         )
         assert booked.appointment.summary == "怀孕被辞退"

@@ -6,12 +6,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
+from bot.booking import service
 from bot.booking.crypto import PhoneCipher
 from bot.booking.policy import CHINA_TZ, BookingPolicy
+from bot.booking.runtime import BookingRuntime
 from bot.store.db import make_engine, session_scope
 from bot.store.migrate import upgrade
 from bot.store.models import AppointmentSlot, Service, Station, StationSchedule
@@ -86,6 +90,36 @@ def add_station(
         session.add(station)
         session.flush()
         return station.id
+
+
+def book(
+    session: Session,
+    runtime: BookingRuntime,
+    slot_id: int,
+    *,
+    now: datetime,
+    policy: BookingPolicy | None = None,
+    person_name: str = "王芳",
+    phone: str = "13812345678",
+    channel: str = "wechat",
+    channel_user_id: str = "wx-1",
+    **request: Any,
+) -> service.BookingOutcome:
+    """One booking through the service, as a worker's chat would make it."""
+    return service.book(
+        session=session,
+        request=service.BookingRequest(
+            slot_id=slot_id,
+            person_name=person_name,
+            phone=phone,
+            channel=channel,
+            channel_user_id=channel_user_id,
+            **request,
+        ),
+        now=now,
+        policy=policy or runtime.policy,
+        cipher=runtime.cipher,
+    )
 
 
 def add_slot(engine: Engine, station_id: int, *, starts_at: datetime, capacity: int = 3) -> int:

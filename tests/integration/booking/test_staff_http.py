@@ -12,7 +12,6 @@ import redis
 from fastapi.testclient import TestClient
 
 from bot.auth import service as accounts
-from bot.booking import service
 from bot.booking.links import calendar_path
 from bot.booking.runtime import booking_runtime
 from bot.gateway.app import create_app
@@ -20,7 +19,7 @@ from bot.settings import Settings
 from bot.store.db import engine_for, session_scope
 from bot.store.migrate import upgrade
 from bot.store.models import UserRole
-from tests.integration.booking.conftest import NOW, add_slot, add_station
+from tests.integration.booking.conftest import NOW, add_slot, add_station, book
 
 pytestmark = pytest.mark.integration
 
@@ -50,19 +49,7 @@ def seeded(settings: Settings) -> dict[str, object]:
     slot = add_slot(engine, first, starts_at=NOW.replace(day=9, hour=9))
     runtime = booking_runtime(settings)
     with session_scope(engine) as session:
-        booked = service.book(
-            session=session,
-            request=service.BookingRequest(
-                slot_id=slot,
-                person_name="王芳",
-                phone="13812345678",
-                channel="wechat",
-                channel_user_id="wx-1",
-            ),
-            now=NOW,
-            policy=runtime.policy,
-            cipher=runtime.cipher,
-        )
+        booked = book(session, runtime, slot, now=NOW)
         for username, station in (("one", first), ("two", second)):
             accounts.create_user(
                 session=session,
